@@ -1,0 +1,126 @@
+//===- Module.cpp - module-level attributes of a tpuc module --------------===//
+//
+// Part of tpuc.
+//
+//===----------------------------------------------------------------------===//
+
+#include "tpuc/Dialect/Top/IR/Module.h"
+
+#include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/Location.h"
+#include "llvm/ADT/StringSwitch.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Path.h"
+
+using namespace mlir;
+
+namespace tpuc {
+
+StringRef stringifyState(ModuleState state) {
+  switch (state) {
+  case ModuleState::TopF32:
+    return "TOP_F32";
+  case ModuleState::TopCalibrated:
+    return "TOP_CALIBRATED";
+  case ModuleState::TpuLowered:
+    return "TPU_LOWERED";
+  case ModuleState::TpuReordered:
+    return "TPU_REORDERED";
+  case ModuleState::TpuAddressed:
+    return "TPU_ADDRESSED";
+  }
+  return "";
+}
+
+std::optional<ModuleState> symbolizeState(StringRef text) {
+  return llvm::StringSwitch<std::optional<ModuleState>>(text)
+      .Case("TOP_F32", ModuleState::TopF32)
+      .Case("TOP_CALIBRATED", ModuleState::TopCalibrated)
+      .Case("TPU_LOWERED", ModuleState::TpuLowered)
+      .Case("TPU_REORDERED", ModuleState::TpuReordered)
+      .Case("TPU_ADDRESSED", ModuleState::TpuAddressed)
+      .Default(std::nullopt);
+}
+
+FailureOr<ModuleState> getState(ModuleOp module) {
+  Attribute attr = module->getAttr(attr::kState);
+  if (!attr)
+    return ModuleState::TopF32;
+  auto text = dyn_cast<StringAttr>(attr);
+  std::optional<ModuleState> state;
+  if (text)
+    state = symbolizeState(text.getValue());
+  if (!state)
+    return module.emitError("unknown module state ")
+           << attr << " in '" << attr::kState
+           << "' (expected TOP_F32, TOP_CALIBRATED, TPU_LOWERED, "
+              "TPU_REORDERED or TPU_ADDRESSED)";
+  return *state;
+}
+
+void setState(ModuleOp module, ModuleState state) {
+  module->setAttr(attr::kState,
+                  StringAttr::get(module.getContext(), stringifyState(state)));
+}
+
+LogicalResult requireState(ModuleOp module, StringRef passName,
+                           ArrayRef<ModuleState> allowed) {
+  FailureOr<ModuleState> state = getState(module);
+  if (failed(state))
+    return failure();
+  if (llvm::is_contained(allowed, *state))
+    return success();
+  auto diag = module.emitError() << passName << " needs a module in state ";
+  llvm::interleave(
+      allowed, [&](ModuleState s) { diag << stringifyState(s); },
+      [&] { diag << " or "; });
+  diag << ", this one is in " << stringifyState(*state);
+  return failure();
+}
+
+std::optional<std::string> getWeightFile(ModuleOp module) {
+  if (auto path = module->getAttrOfType<StringAttr>(attr::kWeightFile))
+    return path.str();
+  return std::nullopt;
+}
+
+void setWeightFile(ModuleOp module, StringRef path) {
+  module->setAttr(attr::kWeightFile, StringAttr::get(module.getContext(), path));
+}
+
+std::string resolveWeightFile(ModuleOp module, StringRef path) {
+  if (llvm::sys::path::is_absolute(path) || llvm::sys::fs::exists(path))
+    return path.str();
+  // The location of a parsed module is the file it came from.
+  Location loc = module.getLoc();
+  if (auto fused = dyn_cast<FusedLoc>(loc))
+    if (!fused.getLocations().empty())
+      loc = fused.getLocations().front();
+  if (auto file = dyn_cast<FileLineColLoc>(loc)) {
+    SmallString<256> candidate(llvm::sys::path::parent_path(file.getFilename()));
+    llvm::sys::path::append(candidate, path);
+    if (llvm::sys::fs::exists(candidate))
+      return std::string(candidate);
+  }
+  return path.str();
+}
+
+static std::string nameOf(Location loc) {
+  if (auto name = dyn_cast<NameLoc>(loc))
+    return name.getName().str();
+  if (auto fused = dyn_cast<FusedLoc>(loc))
+    for (Location inner : fused.getLocations())
+      if (auto name = dyn_cast<NameLoc>(inner))
+        return name.getName().str();
+  return "";
+}
+
+std::string getName(Operation *op) { return nameOf(op->getLoc()); }
+
+std::string getName(Value value) {
+  if (Operation *op = value.getDefiningOp())
+    return nameOf(op->getLoc());
+  return nameOf(value.getLoc());
+}
+
+} // namespace tpuc

@@ -1,0 +1,89 @@
+//===- TopOps.cpp - Top dialect ops ---------------------------------------===//
+//
+// Part of tpuc. Op definitions and the verifiers of the ops that do not
+// compute; each computing op keeps its verifier, shape inference, flops and
+// inference together in lib/Dialect/Top/Interfaces/<Op>.cpp.
+//
+//===----------------------------------------------------------------------===//
+
+#include "tpuc/Dialect/Top/IR/TopOps.h"
+
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/OpImplementation.h"
+#include "llvm/ADT/StringSwitch.h"
+
+using namespace mlir;
+using namespace tpuc::top;
+
+#define GET_OP_CLASSES
+#include "tpuc/Dialect/Top/IR/TopOps.cpp.inc"
+
+//===----------------------------------------------------------------------===//
+// InputOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult InputOp::verify() {
+  if (auto format = getPixelFormat())
+    if (!llvm::is_contained({"rgb", "bgr", "gray", "rgba"}, *format))
+      return emitOpError("pixel_format must be one of rgb, bgr, gray, rgba; "
+                         "got '")
+             << *format << "'";
+  if (auto format = getChannelFormat())
+    if (*format != "nchw" && *format != "nhwc")
+      return emitOpError("channel_format must be nchw or nhwc; got '")
+             << *format << "'";
+  if (auto dims = getResizeDims()) {
+    if (dims->size() != 2)
+      return emitOpError("resize_dims must have 2 entries (h, w), got ")
+             << dims->size();
+    for (Attribute d : *dims)
+      if (cast<IntegerAttr>(d).getInt() <= 0)
+        return emitOpError("resize_dims must be positive");
+  }
+  std::optional<int64_t> channels;
+  if (auto type = dyn_cast<RankedTensorType>(getInput().getType()))
+    if (type.getRank() == 4) {
+      int64_t c = getChannelFormat() == "nhwc" ? type.getDimSize(3)
+                                               : type.getDimSize(1);
+      if (!ShapedType::isDynamic(c))
+        channels = c;
+    }
+  for (auto [name, values] :
+       {std::pair{"mean", getMean()}, std::pair{"scale", getScale()}}) {
+    if (!values)
+      continue;
+    if (channels && values->size() != 1 &&
+        static_cast<int64_t>(values->size()) != *channels)
+      return emitOpError() << name << " has " << values->size()
+                           << " entries but the input has " << *channels
+                           << " channels";
+  }
+  if (getInput().getType() != getOutput().getType())
+    return emitOpError("result type ")
+           << getOutput().getType() << " differs from the input type "
+           << getInput().getType();
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// WeightOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult WeightOp::verify() {
+  auto type = dyn_cast<RankedTensorType>(getOutput().getType());
+  if (!type || !type.hasStaticShape())
+    return emitOpError("result must have a static shape, got ")
+           << getOutput().getType();
+  if (auto scales = getWeightScale()) {
+    if (type.getRank() == 0)
+      return emitOpError("weight_scale needs a weight of rank 1 or more");
+    if (static_cast<int64_t>(scales->size()) != type.getDimSize(0))
+      return emitOpError("weight_scale has ")
+             << scales->size() << " entries but the weight has "
+             << type.getDimSize(0) << " output channels";
+    for (Attribute s : *scales)
+      if (!(cast<FloatAttr>(s).getValueAsDouble() > 0.0))
+        return emitOpError("weight_scale entries must be positive");
+  }
+  return success();
+}

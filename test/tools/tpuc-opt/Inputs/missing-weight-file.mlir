@@ -1,0 +1,2 @@
+module attributes {tpuc.weight_file = "no-such-weights.npz"} {
+}

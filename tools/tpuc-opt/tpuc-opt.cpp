@@ -1,0 +1,28 @@
+//===- tpuc-opt.cpp - the tpuc optimizer driver ---------------------------===//
+//
+// Part of tpuc. Runs any tpuc pass or pipeline over an .mlir file, the way
+// the tools run them, so that every tool step can be reproduced and tested.
+//
+//===----------------------------------------------------------------------===//
+
+#include "tpuc/Dialect/Top/IR/TopOps.h"
+#include "tpuc/Dialect/Top/Transforms/Passes.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Quant/QuantOps.h"
+#include "mlir/IR/DialectRegistry.h"
+#include "mlir/Tools/mlir-opt/MlirOptMain.h"
+#include "mlir/Transforms/Passes.h"
+
+int main(int argc, char **argv) {
+  mlir::registerCanonicalizerPass();
+  mlir::registerCSEPass();
+  tpuc::top::registerTopPasses();
+  tpuc::top::registerTopPipelines();
+
+  mlir::DialectRegistry registry;
+  registry.insert<mlir::func::FuncDialect, mlir::quant::QuantizationDialect,
+                  tpuc::top::TopDialect>();
+  return mlir::asMainReturnCode(
+      mlir::MlirOptMain(argc, argv, "tpuc optimizer driver\n", registry));
+}
