@@ -9,6 +9,5 @@
 using namespace llvm;
 
 Error tpuc::makeError(const Twine &what, const Twine &where) {
-  return make_error<StringError>(what + ", " + where,
-                                 inconvertibleErrorCode());
+  return make_error<StringError>(what + ", " + where, inconvertibleErrorCode());
 }

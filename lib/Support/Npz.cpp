@@ -30,7 +30,6 @@
 
 #include <zip.h>
 
-#include <cstring>
 #include <memory>
 
 using namespace llvm;
@@ -200,9 +199,9 @@ static std::optional<int64_t> checkedNumElements(ArrayRef<int64_t> shape,
 Array Array::make(DType type, ArrayRef<int64_t> shape) {
   std::optional<int64_t> count = checkedNumElements(shape, dtypeSize(type));
   assert(count && "invalid shape");
-  return Array(type, shape,
-               std::vector<uint8_t>(static_cast<size_t>(*count) *
-                                    dtypeSize(type)));
+  return Array(
+      type, shape,
+      std::vector<uint8_t>(static_cast<size_t>(*count) * dtypeSize(type)));
 }
 
 Array Array::fromFloat(ArrayRef<int64_t> shape, ArrayRef<float> data) {
@@ -477,9 +476,8 @@ static Expected<NpyHeader> parseNpyHeader(StringRef bytes, StringRef where) {
     return makeError("truncated npy header", where);
   const uint8_t *lengthBytes =
       reinterpret_cast<const uint8_t *>(bytes.data()) + lengthOffset;
-  uint64_t headerLength =
-      major == 1 ? support::endian::read16le(lengthBytes)
-                 : support::endian::read32le(lengthBytes);
+  uint64_t headerLength = major == 1 ? support::endian::read16le(lengthBytes)
+                                     : support::endian::read32le(lengthBytes);
   uint64_t dataOffset = lengthOffset + lengthSize + headerLength;
   if (dataOffset > bytes.size())
     return makeError("truncated npy header", where);
@@ -605,14 +603,12 @@ static Error writeAtomically(StringRef path, StringRef what,
     return makeError("cannot " + what + ": " + ec.message(), path);
   }
   if (Error err = temp->keep(path))
-    return makeError("cannot " + what + ": " + toString(std::move(err)),
-                     path);
+    return makeError("cannot " + what + ": " + toString(std::move(err)), path);
   return Error::success();
 }
 
 static StringRef asStringRef(ArrayRef<uint8_t> bytes) {
-  return StringRef(reinterpret_cast<const char *>(bytes.data()),
-                   bytes.size());
+  return StringRef(reinterpret_cast<const char *>(bytes.data()), bytes.size());
 }
 
 Expected<Array> tpuc::loadNpy(StringRef path) {
@@ -661,6 +657,7 @@ constexpr uint32_t kExternalAttributes = 0100644u << 16;
 
 } // namespace
 
+/// The message of a libzip error, copied out before the error is finalized.
 static std::string zipErrorMessage(zip_error_t *error) {
   return zip_error_strerror(error);
 }
@@ -709,8 +706,7 @@ Expected<NpzFile> NpzFile::load(StringRef path) {
                            zip_strerror(archive.get()),
                        path);
     constexpr zip_uint64_t kNeeded = ZIP_STAT_NAME | ZIP_STAT_SIZE |
-                                     ZIP_STAT_COMP_SIZE |
-                                     ZIP_STAT_COMP_METHOD |
+                                     ZIP_STAT_COMP_SIZE | ZIP_STAT_COMP_METHOD |
                                      ZIP_STAT_ENCRYPTION_METHOD;
     if ((stat.valid & kNeeded) != kNeeded)
       return makeError("incomplete zip directory entry " + Twine(i), path);
@@ -728,14 +724,12 @@ Expected<NpzFile> NpzFile::load(StringRef path) {
     // Refuse sizes the file cannot possibly hold before allocating them.
     if (stat.comp_size > fileSize)
       return makeError("corrupt npz member: compressed size " +
-                           Twine(stat.comp_size) +
-                           " exceeds the file size",
+                           Twine(stat.comp_size) + " exceeds the file size",
                        where);
     if (stat.comp_method == ZIP_CM_STORE) {
       if (stat.size != stat.comp_size)
-        return makeError("corrupt npz member: stored size " +
-                             Twine(stat.size) + " differs from " +
-                             Twine(stat.comp_size),
+        return makeError("corrupt npz member: stored size " + Twine(stat.size) +
+                             " differs from " + Twine(stat.comp_size),
                          where);
     } else if (stat.comp_method == ZIP_CM_DEFLATE) {
       if (stat.size / kMaxDeflateRatio > stat.comp_size)
@@ -745,8 +739,9 @@ Expected<NpzFile> NpzFile::load(StringRef path) {
                          where);
     } else {
       return makeError("unsupported compression method " +
-                           Twine(stat.comp_method) + " (only stored and "
-                                                      "deflated members)",
+                           Twine(stat.comp_method) +
+                           " (only stored and "
+                           "deflated members)",
                        where);
     }
 
@@ -836,13 +831,12 @@ Error NpzFile::save(StringRef path, bool compress) const {
   for (const Entry &entry : entries) {
     headers.push_back(npyHeader(entry.array));
     SmallVector<zip_buffer_fragment_t, 2> fragments;
-    fragments.push_back(
-        {reinterpret_cast<zip_uint8_t *>(headers.back().data()),
-         headers.back().size()});
+    fragments.push_back({reinterpret_cast<zip_uint8_t *>(headers.back().data()),
+                         headers.back().size()});
     ArrayRef<uint8_t> data = entry.array.bytes();
     if (!data.empty())
-      fragments.push_back({const_cast<zip_uint8_t *>(data.data()),
-                           data.size()});
+      fragments.push_back(
+          {const_cast<zip_uint8_t *>(data.data()), data.size()});
     zip_source_t *member = zip_source_buffer_fragment(
         archive.get(), fragments.data(), fragments.size(), 0);
     if (!member)
@@ -859,9 +853,8 @@ Error NpzFile::save(StringRef path, bool compress) const {
                                  compress ? 6 : 0) != 0 ||
         zip_file_set_dostime(archive.get(), index, kDosTime, kDosDate, 0) !=
             0 ||
-        zip_file_set_external_attributes(archive.get(), index, 0,
-                                         ZIP_OPSYS_UNIX,
-                                         kExternalAttributes) != 0)
+        zip_file_set_external_attributes(
+            archive.get(), index, 0, ZIP_OPSYS_UNIX, kExternalAttributes) != 0)
       return fail(zip_strerror(archive.get()));
   }
   if (zip_close(archive.get()) != 0)

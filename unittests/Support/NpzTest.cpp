@@ -60,7 +60,9 @@ protected:
       std::error_code ec;
       raw_fd_ostream os(script, ec);
       EXPECT_FALSE(ec) << ec.message();
-      os << "import os, sys, zipfile\nimport numpy as np\nos.chdir(sys.argv[1])\n"
+      os << "import os, sys, zipfile\n"
+         << "import numpy as np\n"
+         << "os.chdir(sys.argv[1])\n"
          << body << "\n";
     }
     std::string command = std::string(TPUC_PYTHON) + " '" + script + "' '" +
@@ -157,7 +159,7 @@ arrays = dict(
 
 void checkNumpyArrays(const NpzFile &npz) {
   SmallVector<StringRef> expectedNames = {
-      "f32", "f64", "f16", "i8",  "u8",     "i16",   "u16", "i32",
+      "f32", "f64", "f16", "i8",    "u8",     "i16",   "u16", "i32",
       "u32", "i64", "u64", "flags", "scalar", "empty", "cube"};
   EXPECT_EQ(npz.names(), expectedNames);
   EXPECT_EQ(npz.size(), expectedNames.size());
@@ -327,9 +329,8 @@ with zipfile.ZipFile(sys.argv[2]) as z:
 TEST_F(NpzTest, RoundTripStoredThroughNumpy) {
   NpzFile npz = makeSample();
   ASSERT_FALSE(bool(npz.save(path("ours.npz"))));
-  EXPECT_EQ(runPython(kCheckSampleScript,
-                      {path("ours.npz"), "0" /*ZIP_STORED*/}),
-            0);
+  EXPECT_EQ(
+      runPython(kCheckSampleScript, {path("ours.npz"), "0" /*ZIP_STORED*/}), 0);
   Expected<NpzFile> again = NpzFile::load(path("ours.npz"));
   ASSERT_TRUE(bool(again)) << toString(again.takeError());
   EXPECT_EQ(again->names(), npz.names());
@@ -340,9 +341,9 @@ TEST_F(NpzTest, RoundTripStoredThroughNumpy) {
 TEST_F(NpzTest, RoundTripDeflatedThroughNumpy) {
   NpzFile npz = makeSample();
   ASSERT_FALSE(bool(npz.save(path("ours.npz"), /*compress=*/true)));
-  EXPECT_EQ(runPython(kCheckSampleScript,
-                      {path("ours.npz"), "8" /*ZIP_DEFLATED*/}),
-            0);
+  EXPECT_EQ(
+      runPython(kCheckSampleScript, {path("ours.npz"), "8" /*ZIP_DEFLATED*/}),
+      0);
   Expected<NpzFile> again = NpzFile::load(path("ours.npz"));
   ASSERT_TRUE(bool(again)) << toString(again.takeError());
   EXPECT_EQ(again->names(), npz.names());
@@ -641,10 +642,10 @@ TEST(NpyParse, AcceptsMinimalHeaders) {
 }
 
 TEST(NpyParse, NormalizesBools) {
-  Expected<Array> flags = parseNpy(
-      npy("{'descr': '|b1', 'fortran_order': False, 'shape': (3,), }",
-          StringRef("\0\x01\x02", 3)),
-      "b.npy");
+  Expected<Array> flags =
+      parseNpy(npy("{'descr': '|b1', 'fortran_order': False, 'shape': (3,), }",
+                   StringRef("\0\x01\x02", 3)),
+               "b.npy");
   ASSERT_TRUE(bool(flags)) << toString(flags.takeError());
   EXPECT_EQ(flags->bytes(), ArrayRef<uint8_t>({0, 1, 1}));
   EXPECT_EQ(flags->toFloat(), std::vector<float>({0, 1, 1}));
@@ -690,20 +691,17 @@ TEST(NpyParse, RejectsMalformedInput) {
            "(4294967296, 4294967296)}",
            oneFloat),
        "shape is too large"},
-      {npy("{'descr': '<f4', 'fortran_order': maybe, 'shape': (1,)}",
-           oneFloat),
+      {npy("{'descr': '<f4', 'fortran_order': maybe, 'shape': (1,)}", oneFloat),
        "expected True or False"},
       {npy("{'descr': '<f4', 'fortran_order': False, 'shape': (1,)} junk",
            oneFloat),
        "unexpected text"},
-      {npy("{'descr': '<f4', 'fortran_order': False, 'shape': (1,",
-           oneFloat),
+      {npy("{'descr': '<f4', 'fortran_order': False, 'shape': (1,", oneFloat),
        "invalid npy header"},
       {npy("{'descr': '>f8', 'fortran_order': False, 'shape': (1,)}",
            std::string(8, '\0')),
        "big-endian dtype '>f8'"},
-      {npy("{'descr': '<f4', 'fortran_order': True, 'shape': (1,)}",
-           oneFloat),
+      {npy("{'descr': '<f4', 'fortran_order': True, 'shape': (1,)}", oneFloat),
        "Fortran-order"},
       {npy(good, oneFloat + "x"), "npy data has 5 bytes"},
   };
@@ -717,13 +715,12 @@ TEST(NpyParse, RejectsMalformedInput) {
 //===----------------------------------------------------------------------===//
 
 TEST(DTypeTest, DescrRoundTrip) {
-  for (DType type :
-       {DType::F32, DType::F64, DType::F16, DType::I8, DType::U8, DType::I16,
-        DType::U16, DType::I32, DType::U32, DType::I64, DType::U64,
-        DType::Bool}) {
+  for (DType type : {DType::F32, DType::F64, DType::F16, DType::I8, DType::U8,
+                     DType::I16, DType::U16, DType::I32, DType::U32, DType::I64,
+                     DType::U64, DType::Bool}) {
     EXPECT_EQ(parseDescr(dtypeDescr(type)), type) << dtypeName(type).str();
-    EXPECT_EQ(dtypeSize(type), static_cast<size_t>(
-                                   dtypeDescr(type).back() - '0'));
+    EXPECT_EQ(dtypeSize(type),
+              static_cast<size_t>(dtypeDescr(type).back() - '0'));
   }
   EXPECT_EQ(parseDescr("=f4"), DType::F32);
   EXPECT_EQ(parseDescr("|i1"), DType::I8);
@@ -739,9 +736,9 @@ TEST(DTypeTest, DescrRoundTrip) {
 TEST(HalfTest, DecodesSpecialValuesExactly) {
   EXPECT_EQ(halfToFloat(0x3c00), 1.0f);
   EXPECT_EQ(halfToFloat(0x7bff), 65504.0f);
-  EXPECT_EQ(halfToFloat(0x0400), 0x1p-14f);   // 6.1035e-05, smallest normal
+  EXPECT_EQ(halfToFloat(0x0400), 0x1p-14f);     // 6.1035e-05, smallest normal
   EXPECT_EQ(halfToFloat(0x03ff), 0x1.ff8p-15f); // largest subnormal
-  EXPECT_EQ(halfToFloat(0x0001), 0x1p-24f);   // smallest subnormal
+  EXPECT_EQ(halfToFloat(0x0001), 0x1p-24f);     // smallest subnormal
   EXPECT_EQ(halfToFloat(0x8001), -0x1p-24f);
   EXPECT_EQ(halfToFloat(0xc000), -2.0f);
   EXPECT_EQ(halfToFloat(0x3555), 0x1.554p-2f);

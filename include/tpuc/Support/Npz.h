@@ -111,8 +111,7 @@ public:
   /// An array of DTypeOf<T> holding `data`, whose size must equal the
   /// shape's product.
   template <typename T>
-  static Array fromData(llvm::ArrayRef<int64_t> shape,
-                        llvm::ArrayRef<T> data) {
+  static Array fromData(llvm::ArrayRef<int64_t> shape, llvm::ArrayRef<T> data) {
     Array result = make(DTypeOf<T>::value, shape);
     assert(data.size() == static_cast<size_t>(result.numElements()) &&
            "element count does not match the shape");
