@@ -18,7 +18,10 @@ llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
 config.substitutions.append(("%python", config.python_executable))
 
 llvm_config.add_tool_substitutions(
-    [ToolSubst("tpuc-opt", unresolved="fatal")], [config.tpuc_tools_dir])
+    [ToolSubst("tpuc-opt", unresolved="fatal"),
+     ToolSubst("npz_tool", unresolved="fatal"),
+     ToolSubst("model_transform", unresolved="fatal"),
+     ToolSubst("model_runner", unresolved="fatal")], [config.tpuc_tools_dir])
 
 # Every FileCheck run scopes its variables to one CHECK-LABEL block.
 config.environment["FILECHECK_OPTS"] = "--enable-var-scope"

@@ -118,9 +118,22 @@ static std::string nameOf(Location loc) {
 std::string getName(Operation *op) { return nameOf(op->getLoc()); }
 
 std::string getName(Value value) {
-  if (Operation *op = value.getDefiningOp())
-    return nameOf(op->getLoc());
-  return nameOf(value.getLoc());
+  Operation *op = value.getDefiningOp();
+  if (!op)
+    return nameOf(value.getLoc());
+  // An op with several results (top.Split) is located at a FusedLoc holding
+  // one NameLoc per result, in result order.
+  if (op->getNumResults() > 1)
+    if (auto fused = dyn_cast<FusedLoc>(op->getLoc())) {
+      SmallVector<StringRef> names;
+      for (Location inner : fused.getLocations())
+        if (auto name = dyn_cast<NameLoc>(inner))
+          names.push_back(name.getName().getValue());
+      unsigned index = cast<OpResult>(value).getResultNumber();
+      if (names.size() == op->getNumResults())
+        return names[index].str();
+    }
+  return nameOf(op->getLoc());
 }
 
 } // namespace tpuc

@@ -20,41 +20,11 @@ LogicalResult AddOp::verify() {
              << coeff->size() << " entries for " << n << " inputs";
   if (failed(verifyReluLimit(*this, getReluLimit().convertToDouble())))
     return failure();
-  SmallVector<int64_t> shape;
-  bool first = true;
-  for (Value input : getInputs()) {
-    auto type = dyn_cast<RankedTensorType>(input.getType());
-    if (!type || !type.hasStaticShape())
-      return success(); // checked again by shape inference
-    if (first) {
-      shape.assign(type.getShape().begin(), type.getShape().end());
-      first = false;
-      continue;
-    }
-    auto merged = broadcastShapes(shape, type.getShape());
-    if (failed(merged))
-      return emitOpError("input shapes ")
-             << formatShape(shape) << " and " << formatShape(type.getShape())
-             << " do not broadcast";
-    shape = *merged;
-  }
-  return success();
+  return verifyBroadcastable(*this, getInputs());
 }
 
 LogicalResult AddOp::inferShapes() {
-  SmallVector<int64_t> shape;
-  for (auto [i, input] : llvm::enumerate(getInputs())) {
-    FailureOr<SmallVector<int64_t>> s = getStaticShape(*this, input);
-    if (failed(s))
-      return failure();
-    auto merged = broadcastShapes(i == 0 ? *s : shape, *s);
-    if (failed(merged))
-      return emitOpError("input shapes ")
-             << formatShape(shape) << " and " << formatShape(*s)
-             << " do not broadcast";
-    shape = *merged;
-  }
-  return setResultShape(*this, 0, shape);
+  return inferBroadcastResult(*this, getInputs());
 }
 
 int64_t AddOp::getFlops() {
@@ -65,30 +35,24 @@ int64_t AddOp::getFlops() {
 
 LogicalResult AddOp::inference(InferenceParameter &p) {
   ArrayRef<int64_t> outShape = shapeOf(getOutput());
-  int64_t total = numElements(getOutput());
   SmallVector<double> coeff = getFloats(getCoeff().value_or(ArrayAttr()));
-  SmallVector<int64_t> outStrides = stridesOf(outShape);
+  auto c = [&](size_t i) {
+    return coeff.empty() ? 1.0f : static_cast<float>(coeff[i]);
+  };
   float *out = p.outputs[0];
-  std::fill(out, out + total, 0.0f);
-  for (auto [i, input] : llvm::enumerate(getInputs())) {
-    float c = coeff.empty() ? 1.0f : static_cast<float>(coeff[i]);
-    const float *in = p.inputs[i];
-    ArrayRef<int64_t> shape = shapeOf(input);
-    if (shape == outShape) {
-      for (int64_t e = 0; e < total; ++e)
-        out[e] += c * in[e];
-      continue;
-    }
-    SmallVector<int64_t> strides = broadcastStrides(shape, outShape);
-    for (int64_t e = 0; e < total; ++e) {
-      int64_t offset = 0, rest = e;
-      for (size_t d = 0; d < outShape.size(); ++d) {
-        offset += (rest / outStrides[d]) * strides[d];
-        rest %= outStrides[d];
-      }
-      out[e] += c * in[offset];
-    }
+  // out = c0 * x0 + c1 * x1, then out += ci * xi for the other inputs.
+  float c0 = c(0), c1 = c(1);
+  broadcastElements<2>({p.inputs[0], p.inputs[1]},
+                       {shapeOf(getInputs()[0]), shapeOf(getInputs()[1])},
+                       outShape, out,
+                       [=](float a, float b) { return c0 * a + c1 * b; });
+  for (size_t i = 2; i < getInputs().size(); ++i) {
+    float ci = c(i);
+    broadcastElements<2>({out, p.inputs[i]},
+                         {outShape, shapeOf(getInputs()[i])}, outShape, out,
+                         [=](float acc, float x) { return acc + ci * x; });
   }
-  applyRelu(out, total, getDoRelu(), getReluLimit().convertToDouble());
+  applyRelu(out, numElements(getOutput()), getDoRelu(),
+            getReluLimit().convertToDouble());
   return success();
 }

@@ -9,8 +9,12 @@
 
 #include "tpuc/Dialect/Top/IR/TopOps.h"
 
+#include "tpuc/Support/Parallel.h"
+
 #include "mlir/IR/BuiltinAttributes.h"
 #include <algorithm>
+#include <array>
+#include <utility>
 
 namespace tpuc::top {
 
@@ -92,6 +96,252 @@ broadcastStrides(llvm::ArrayRef<int64_t> shape,
   for (size_t i = 0; i < shape.size(); ++i)
     strides[offset + i] = shape[i] == 1 ? 0 : own[i];
   return strides;
+}
+
+/// `axis` (negative counts from the end) as an index into `rank`
+/// dimensions; failure with a diagnostic at `op` naming `what` when it is
+/// outside [-rank, rank).
+inline mlir::FailureOr<int64_t> normalizeAxis(mlir::Operation *op,
+                                              int64_t axis, int64_t rank,
+                                              llvm::StringRef what = "axis") {
+  if (axis < -rank || axis >= rank)
+    return op->emitOpError() << what << " " << axis
+                             << " is out of range for rank " << rank;
+  return axis < 0 ? axis + rank : axis;
+}
+
+/// Copies a strided view of `in` into the dense row-major `out`:
+/// out[i_0, ..., i_k] = in[offset + sum_d i_d * inStrides[d]]. Strides may be
+/// 0 (broadcast) or negative (reversed axis). Permutes, slices, tiles and
+/// broadcasts are all such views.
+inline void stridedCopy(const float *in, int64_t offset,
+                        llvm::ArrayRef<int64_t> outShape,
+                        llvm::ArrayRef<int64_t> inStrides, float *out) {
+  size_t rank = outShape.size();
+  if (rank == 0) {
+    out[0] = in[offset];
+    return;
+  }
+  int64_t inner = outShape[rank - 1], step = inStrides[rank - 1];
+  int64_t outer = 1;
+  for (size_t d = 0; d + 1 < rank; ++d)
+    outer *= outShape[d];
+  llvm::SmallVector<int64_t> index(rank - 1, 0);
+  int64_t base = offset;
+  for (int64_t o = 0; o < outer; ++o) {
+    float *dst = out + o * inner;
+    const float *src = in + base;
+    if (step == 1)
+      std::copy(src, src + inner, dst);
+    else
+      for (int64_t j = 0; j < inner; ++j)
+        dst[j] = src[j * step];
+    // Advance the outer index, last dimension fastest.
+    for (int64_t d = static_cast<int64_t>(rank) - 2; d >= 0; --d) {
+      base += inStrides[d];
+      if (++index[d] < outShape[d])
+        break;
+      base -= inStrides[d] * outShape[d];
+      index[d] = 0;
+    }
+  }
+}
+
+//===----------------------------------------------------------------------===//
+// Elementwise ops: numpy broadcasting and element maps
+//===----------------------------------------------------------------------===//
+
+/// Checks that the shapes of `values` broadcast together as numpy does.
+/// Succeeds without checking when one of them is not statically shaped (shape
+/// inference checks again once it is).
+inline mlir::LogicalResult verifyBroadcastable(mlir::Operation *op,
+                                               mlir::ValueRange values) {
+  llvm::SmallVector<int64_t> shape;
+  for (auto [i, value] : llvm::enumerate(values)) {
+    auto type = staticType(value);
+    if (!type)
+      return mlir::success();
+    mlir::FailureOr<llvm::SmallVector<int64_t>> merged =
+        broadcastShapes(i == 0 ? type.getShape() : llvm::ArrayRef(shape),
+                        type.getShape());
+    if (mlir::failed(merged))
+      return op->emitOpError("input shapes ")
+             << formatShape(shape) << " and " << formatShape(type.getShape())
+             << " do not broadcast";
+    shape = *merged;
+  }
+  return mlir::success();
+}
+
+/// The numpy broadcast of the static shapes of `values`; failure, with a
+/// diagnostic at `op`, when one is not static or they do not broadcast.
+inline mlir::FailureOr<llvm::SmallVector<int64_t>>
+inferBroadcastShape(mlir::Operation *op, mlir::ValueRange values) {
+  llvm::SmallVector<int64_t> shape;
+  for (auto [i, value] : llvm::enumerate(values)) {
+    mlir::FailureOr<llvm::SmallVector<int64_t>> s = getStaticShape(op, value);
+    if (mlir::failed(s))
+      return mlir::failure();
+    mlir::FailureOr<llvm::SmallVector<int64_t>> merged =
+        broadcastShapes(i == 0 ? llvm::ArrayRef(*s) : llvm::ArrayRef(shape),
+                        *s);
+    if (mlir::failed(merged))
+      return op->emitOpError("input shapes ")
+             << formatShape(shape) << " and " << formatShape(*s)
+             << " do not broadcast";
+    shape = *merged;
+  }
+  return shape;
+}
+
+/// Gives result 0 of `op` the numpy broadcast of the shapes of `values`.
+inline mlir::LogicalResult inferBroadcastResult(mlir::Operation *op,
+                                                mlir::ValueRange values) {
+  mlir::FailureOr<llvm::SmallVector<int64_t>> shape =
+      inferBroadcastShape(op, values);
+  if (mlir::failed(shape))
+    return mlir::failure();
+  return setResultShape(op, 0, *shape);
+}
+
+/// Gives result 0 of `op` the static shape of `input`.
+inline mlir::LogicalResult inferSameShape(mlir::Operation *op,
+                                          mlir::Value input) {
+  mlir::FailureOr<llvm::SmallVector<int64_t>> shape =
+      getStaticShape(op, input);
+  if (mlir::failed(shape))
+    return mlir::failure();
+  return setResultShape(op, 0, *shape);
+}
+
+/// Chunk size of the parallel elementwise loops: large enough that a chunk
+/// amortizes its start-up, independent of the thread count.
+inline constexpr int64_t kElementwiseGrain = 1 << 14;
+
+/// `out[i] = fn(in[i])` for `n` elements, in parallel chunks.
+template <typename Fn>
+void mapElements(const float *in, float *out, int64_t n, Fn fn) {
+  parallelFor(0, n, kElementwiseGrain, [&](int64_t lo, int64_t hi) {
+    for (int64_t i = lo; i < hi; ++i)
+      out[i] = fn(in[i]);
+  });
+}
+
+namespace detail {
+template <typename Fn, size_t N, size_t... K>
+void mapContiguous(Fn &fn, float *out,
+                   const std::array<const float *, N> &ptr, int64_t count,
+                   std::index_sequence<K...>) {
+  for (int64_t i = 0; i < count; ++i)
+    out[i] = fn(ptr[K][i]...);
+}
+
+template <typename Fn, size_t N, size_t... K>
+void mapStrided(Fn &fn, float *out, const std::array<const float *, N> &ptr,
+                const std::array<int64_t, N> &step, int64_t count,
+                std::index_sequence<K...>) {
+  for (int64_t i = 0; i < count; ++i)
+    out[i] = fn(ptr[K][i * step[K]]...);
+}
+} // namespace detail
+
+/// `out[e] = fn(in_0[..], ..., in_{N-1}[..])` over every element `e` of
+/// `outShape`, each input read at the index that numpy broadcasting maps `e`
+/// to. `shapes[k]` is the shape of `inputs[k]`; each must broadcast to
+/// `outShape`. An input may alias `out` when its shape is `outShape`.
+/// Adjacent axes that every input reads the same way are merged first, so
+/// the inner loop runs over the longest possible contiguous (or constant)
+/// stretch; the split into parallel chunks does not depend on the thread
+/// count.
+template <size_t N, typename Fn>
+void broadcastElements(const std::array<const float *, N> &inputs,
+                       const std::array<llvm::ArrayRef<int64_t>, N> &shapes,
+                       llvm::ArrayRef<int64_t> outShape, float *out, Fn fn) {
+  // Collapse the axes: drop size-1 output axes, merge an axis into the next
+  // one when every input's stride continues across the boundary.
+  std::array<llvm::SmallVector<int64_t>, N> full;
+  for (size_t k = 0; k < N; ++k)
+    full[k] = broadcastStrides(shapes[k], outShape);
+  llvm::SmallVector<int64_t> dims;
+  std::array<llvm::SmallVector<int64_t>, N> strides;
+  for (size_t d = 0; d < outShape.size(); ++d) {
+    if (outShape[d] == 1)
+      continue;
+    bool merge = !dims.empty();
+    for (size_t k = 0; k < N && merge; ++k)
+      merge = strides[k].back() == full[k][d] * outShape[d];
+    if (merge) {
+      dims.back() *= outShape[d];
+      for (size_t k = 0; k < N; ++k)
+        strides[k].back() = full[k][d];
+      continue;
+    }
+    dims.push_back(outShape[d]);
+    for (size_t k = 0; k < N; ++k)
+      strides[k].push_back(full[k][d]);
+  }
+  if (dims.empty()) {
+    dims.push_back(1);
+    for (size_t k = 0; k < N; ++k)
+      strides[k].push_back(0);
+  }
+  int64_t rank = dims.size();
+  int64_t inner = dims.back();
+  int64_t total = 1;
+  for (int64_t d : dims)
+    total *= d;
+  bool contiguous = true;
+  for (size_t k = 0; k < N; ++k)
+    contiguous &= strides[k].back() == 1;
+
+  parallelFor(0, total, kElementwiseGrain, [&](int64_t lo, int64_t hi) {
+    // The multi-index of `lo` and the input offsets it maps to.
+    llvm::SmallVector<int64_t> index(rank, 0);
+    std::array<int64_t, N> offset{};
+    int64_t rest = lo;
+    for (int64_t d = rank - 1; d >= 0; --d) {
+      index[d] = rest % dims[d];
+      rest /= dims[d];
+      for (size_t k = 0; k < N; ++k)
+        offset[k] += index[d] * strides[k][d];
+    }
+    int64_t e = lo;
+    while (e < hi) {
+      int64_t count = std::min(inner - index[rank - 1], hi - e);
+      float *o = out + e;
+      std::array<const float *, N> ptr;
+      std::array<int64_t, N> step;
+      for (size_t k = 0; k < N; ++k) {
+        ptr[k] = inputs[k] + offset[k];
+        step[k] = strides[k].back();
+      }
+      if (contiguous)
+        detail::mapContiguous(fn, o, ptr, count, std::make_index_sequence<N>());
+      else
+        detail::mapStrided(fn, o, ptr, step, count,
+                           std::make_index_sequence<N>());
+      e += count;
+      // Advance the multi-index past the stretch just done.
+      for (size_t k = 0; k < N; ++k)
+        offset[k] += count * strides[k][rank - 1];
+      index[rank - 1] += count;
+      for (int64_t d = rank - 1; d > 0 && index[d] == dims[d]; --d) {
+        index[d] = 0;
+        ++index[d - 1];
+        for (size_t k = 0; k < N; ++k)
+          offset[k] += strides[k][d - 1] - dims[d] * strides[k][d];
+      }
+    }
+  });
+}
+
+/// Whether `value` is used by a terminator (returned by its function). A
+/// fold that replaces such a value by its operand would lose the name the
+/// framework gave that output tensor.
+inline bool isReturned(mlir::Value value) {
+  return llvm::any_of(value.getUsers(), [](mlir::Operation *user) {
+    return user->hasTrait<mlir::OpTrait::IsTerminator>();
+  });
 }
 
 } // namespace tpuc::top

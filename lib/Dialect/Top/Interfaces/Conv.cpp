@@ -6,6 +6,8 @@
 
 #include "Common.h"
 
+#include "tpuc/Kernels/Conv.h"
+
 using namespace mlir;
 using namespace tpuc;
 using namespace tpuc::top;
@@ -125,56 +127,62 @@ int64_t ConvOp::getFlops() {
   return flops;
 }
 
-LogicalResult ConvOp::inference(InferenceParameter &p) {
-  // A 1-D convolution is computed as a 2-D one with height 1.
-  ArrayRef<int64_t> inShape = shapeOf(getInput());
-  ArrayRef<int64_t> wShape = shapeOf(getFilter());
-  ArrayRef<int64_t> outShape = shapeOf(getOutput());
-  bool is1d = inShape.size() == 3;
-  int64_t n = inShape[0], ic = inShape[1];
-  int64_t ih = is1d ? 1 : inShape[2], iw = inShape.back();
-  int64_t oc = outShape[1];
-  int64_t oh = is1d ? 1 : outShape[2], ow = outShape.back();
-  int64_t kh = is1d ? 1 : wShape[2], kw = wShape.back();
-  SmallVector<int64_t> strides = getIntegers(getStrides());
-  SmallVector<int64_t> pads = getIntegers(getPads());
-  SmallVector<int64_t> dil = getDilationValues();
-  int64_t sh = is1d ? 1 : strides[0], sw = strides.back();
-  int64_t dh = is1d ? 1 : dil[0], dw = dil.back();
-  int64_t pt = is1d ? 0 : pads[0], pl = is1d ? pads[0] : pads[1];
-  int64_t group = getGroup();
-  int64_t icg = ic / group, ocg = oc / group;
+/// The kernel geometry of the op (a 1-D convolution has height 1).
+static kernels::ConvShape toKernelShape(ConvOp op) {
+  ArrayRef<int64_t> in = shapeOf(op.getInput());
+  ArrayRef<int64_t> out = shapeOf(op.getOutput());
+  SmallVector<int64_t> kernel = getIntegers(op.getKernelShape());
+  SmallVector<int64_t> strides = getIntegers(op.getStrides());
+  SmallVector<int64_t> pads = getIntegers(op.getPads());
+  SmallVector<int64_t> dilations = op.getDilationValues();
+  bool is1d = kernel.size() == 1;
+  size_t k = kernel.size();
+  kernels::ConvShape s;
+  s.batch = in[0];
+  s.inChannels = in[1];
+  s.inHeight = is1d ? 1 : in[2];
+  s.inWidth = in.back();
+  s.outChannels = out[1];
+  s.outHeight = is1d ? 1 : out[2];
+  s.outWidth = out.back();
+  s.kernelHeight = is1d ? 1 : kernel[0];
+  s.kernelWidth = kernel.back();
+  s.strideHeight = is1d ? 1 : strides[0];
+  s.strideWidth = strides.back();
+  s.dilationHeight = is1d ? 1 : dilations[0];
+  s.dilationWidth = dilations.back();
+  s.padTop = is1d ? 0 : pads[0];
+  s.padLeft = pads[k - 1];
+  s.padBottom = is1d ? 0 : pads[k];
+  s.padRight = pads[2 * k - 1];
+  s.groups = op.getGroup();
+  s.hasBias = !isa<NoneType>(op.getBias().getType());
+  s.doRelu = op.getDoRelu();
+  s.reluLimit = op.getReluLimit().convertToDouble();
+  return s;
+}
 
-  const float *in = p.inputs[0];
-  const float *w = p.inputs[1];
-  const float *bias = p.inputs[2];
-  float *out = p.outputs[0];
-  for (int64_t b = 0; b < n; ++b)
-    for (int64_t o = 0; o < oc; ++o) {
-      int64_t g = o / ocg;
-      for (int64_t y = 0; y < oh; ++y)
-        for (int64_t x = 0; x < ow; ++x) {
-          double acc = bias ? bias[o] : 0.0;
-          for (int64_t c = 0; c < icg; ++c) {
-            const float *plane = in + ((b * ic) + g * icg + c) * ih * iw;
-            const float *kern = w + ((o * icg) + c) * kh * kw;
-            for (int64_t ky = 0; ky < kh; ++ky) {
-              int64_t iy = y * sh - pt + ky * dh;
-              if (iy < 0 || iy >= ih)
-                continue;
-              for (int64_t kx = 0; kx < kw; ++kx) {
-                int64_t ix = x * sw - pl + kx * dw;
-                if (ix < 0 || ix >= iw)
-                  continue;
-                acc += static_cast<double>(plane[iy * iw + ix]) *
-                       kern[ky * kw + kx];
-              }
-            }
-          }
-          out[((b * oc + o) * oh + y) * ow + x] = static_cast<float>(acc);
-        }
-    }
-  applyRelu(out, numElements(getOutput()), getDoRelu(),
-            getReluLimit().convertToDouble());
+LogicalResult ConvOp::init(InferenceParameter &p) {
+  if (!staticType(getInput()) || !staticType(getOutput()))
+    return emitOpError("needs static shapes to be evaluated");
+  auto conv = kernels::Conv2D::create(toKernelShape(*this));
+  if (!conv)
+    return emitOpError() << llvm::toString(conv.takeError());
+  p.handle = conv->release();
   return success();
+}
+
+LogicalResult ConvOp::inference(InferenceParameter &p) {
+  auto *conv = static_cast<kernels::Conv2D *>(p.handle);
+  if (!conv)
+    return emitOpError("inference before init");
+  if (llvm::Error err = conv->run(p.inputs[0], p.inputs[1], p.inputs[2],
+                            p.outputs[0]))
+    return emitOpError() << llvm::toString(std::move(err));
+  return success();
+}
+
+void ConvOp::deinit(InferenceParameter &p) {
+  delete static_cast<kernels::Conv2D *>(p.handle);
+  p.handle = nullptr;
 }

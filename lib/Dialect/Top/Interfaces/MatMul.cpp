@@ -6,6 +6,8 @@
 
 #include "Common.h"
 
+#include "tpuc/Kernels/MatMul.h"
+
 using namespace mlir;
 using namespace tpuc;
 using namespace tpuc::top;
@@ -111,48 +113,44 @@ int64_t MatMulOp::getFlops() {
   return flops;
 }
 
-LogicalResult MatMulOp::inference(InferenceParameter &p) {
+LogicalResult MatMulOp::init(InferenceParameter &p) {
+  if (!staticType(getInput()) || !staticType(getRight()) ||
+      !staticType(getOutput()))
+    return emitOpError("needs static shapes to be evaluated");
   FailureOr<MatMulShapes> s =
       getShapes(*this, shapeOf(getInput()), shapeOf(getRight()));
   if (failed(s))
     return failure();
-  SmallVector<int64_t> batchLhs(s->batch.size()), batchRhs(s->batch.size());
-  // Strides of each operand's matrices along the broadcast batch dims.
-  SmallVector<int64_t> lhsBatchShape(ArrayRef(s->lhs).drop_back(2));
-  SmallVector<int64_t> rhsBatchShape(ArrayRef(s->rhs).drop_back(2));
-  SmallVector<int64_t> lStrides = broadcastStrides(lhsBatchShape, s->batch);
-  SmallVector<int64_t> rStrides = broadcastStrides(rhsBatchShape, s->batch);
-  SmallVector<int64_t> outStrides = stridesOf(s->batch);
-  int64_t batches = 1;
-  for (int64_t d : s->batch)
-    batches *= d;
-  int64_t m = s->m, k = s->k, n = s->n;
-  bool transposed = getRightTranspose() && !s->rhsVector;
-  int64_t biasSize = isa<NoneType>(getBias().getType()) ? 0
-                                                        : numElements(getBias());
-  const float *lhs = p.inputs[0], *rhs = p.inputs[1], *bias = p.inputs[2];
-  float *out = p.outputs[0];
-  for (int64_t b = 0; b < batches; ++b) {
-    int64_t lOff = 0, rOff = 0, rest = b;
-    for (size_t d = 0; d < s->batch.size(); ++d) {
-      int64_t idx = rest / outStrides[d];
-      rest %= outStrides[d];
-      lOff += idx * lStrides[d];
-      rOff += idx * rStrides[d];
-    }
-    const float *a = lhs + lOff * m * k;
-    const float *w = rhs + rOff * k * n;
-    float *o = out + b * m * n;
-    for (int64_t i = 0; i < m; ++i)
-      for (int64_t j = 0; j < n; ++j) {
-        double acc = bias ? bias[biasSize == 1 ? 0 : j] : 0.0;
-        for (int64_t q = 0; q < k; ++q)
-          acc += static_cast<double>(a[i * k + q]) *
-                 (transposed ? w[j * k + q] : w[q * n + j]);
-        o[i * n + j] = static_cast<float>(acc);
-      }
-  }
-  applyRelu(out, numElements(getOutput()), getDoRelu(),
-            getReluLimit().convertToDouble());
+  kernels::MatMulShape shape;
+  shape.batch.assign(s->batch.begin(), s->batch.end());
+  shape.lhsBatch.assign(s->lhs.begin(), s->lhs.end() - 2);
+  shape.rhsBatch.assign(s->rhs.begin(), s->rhs.end() - 2);
+  shape.m = s->m;
+  shape.k = s->k;
+  shape.n = s->n;
+  shape.rightTranspose = getRightTranspose() && !s->rhsVector;
+  shape.biasSize =
+      isa<NoneType>(getBias().getType()) ? 0 : numElements(getBias());
+  shape.doRelu = getDoRelu();
+  shape.reluLimit = getReluLimit().convertToDouble();
+  auto matmul = kernels::MatMul::create(shape);
+  if (!matmul)
+    return emitOpError() << llvm::toString(matmul.takeError());
+  p.handle = matmul->release();
   return success();
+}
+
+LogicalResult MatMulOp::inference(InferenceParameter &p) {
+  auto *matmul = static_cast<kernels::MatMul *>(p.handle);
+  if (!matmul)
+    return emitOpError("inference before init");
+  if (llvm::Error err = matmul->run(p.inputs[0], p.inputs[1], p.inputs[2],
+                              p.outputs[0]))
+    return emitOpError() << llvm::toString(std::move(err));
+  return success();
+}
+
+void MatMulOp::deinit(InferenceParameter &p) {
+  delete static_cast<kernels::MatMul *>(p.handle);
+  p.handle = nullptr;
 }

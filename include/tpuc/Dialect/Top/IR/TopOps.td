@@ -86,7 +86,8 @@ def Top_WeightOp : Top_BaseOp<"Weight", [Pure]> {
 // Computing ops
 //===----------------------------------------------------------------------===//
 
-def Top_ConvOp : Top_Op<"Conv", [Pure, SupportFuseRelu]> {
+def Top_ConvOp : Top_Op<"Conv", [Pure, SupportFuseRelu],
+                         ["init", "deinit"]> {
   let summary = "1-D or 2-D convolution";
   let description = [{
     Cross-correlation of an `N x C x [H x] W` input with an
@@ -130,7 +131,8 @@ def Top_ConvOp : Top_Op<"Conv", [Pure, SupportFuseRelu]> {
   }];
 }
 
-def Top_MatMulOp : Top_Op<"MatMul", [Pure, SupportFuseRelu]> {
+def Top_MatMulOp : Top_Op<"MatMul", [Pure, SupportFuseRelu],
+                           ["init", "deinit"]> {
   let summary = "Matrix product with numpy broadcasting of batch dimensions";
   let description = [{
     `output = input x right (+ bias)`, where `x` is numpy's `matmul`: the last
@@ -236,5 +238,13 @@ def Top_ReshapeOp : Top_Op<"Reshape", [Pure]> {
   let hasFolder = 1;
   let hasCanonicalizer = 1;
 }
+
+//===----------------------------------------------------------------------===//
+// Op families
+//===----------------------------------------------------------------------===//
+
+include "tpuc/Dialect/Top/IR/TopElementwiseOps.td"
+include "tpuc/Dialect/Top/IR/TopNNOps.td"
+include "tpuc/Dialect/Top/IR/TopDataOps.td"
 
 #endif // TPUC_DIALECT_TOP_IR_TOPOPS

@@ -1,0 +1,295 @@
+//===- Pool.cpp - top.MaxPool, top.AvgPool --------------------------------===//
+//
+// Part of tpuc.
+//
+//===----------------------------------------------------------------------===//
+
+#include "Common.h"
+
+#include "tpuc/Support/Parallel.h"
+
+#include <limits>
+
+using namespace mlir;
+using namespace tpuc;
+using namespace tpuc::top;
+
+namespace {
+
+/// The attributes shared by the pooling ops, spatial axes first to last.
+struct PoolParams {
+  SmallVector<int64_t> kernel, strides, pads, dilations;
+  bool ceilMode = false;
+};
+
+template <typename OpTy> PoolParams getParams(OpTy op) {
+  PoolParams p;
+  p.kernel = getIntegers(op.getKernelShape());
+  p.strides = getIntegers(op.getStrides());
+  p.pads = getIntegers(op.getPads());
+  p.dilations = op.getDilationValues();
+  p.ceilMode = op.getCeilMode();
+  return p;
+}
+
+template <typename OpTy> SmallVector<int64_t> dilationValues(OpTy op) {
+  if (auto dilations = op.getDilations())
+    return getIntegers(*dilations);
+  return SmallVector<int64_t>(op.getKernelShape().size(), 1);
+}
+
+/// Checks the window attributes against each other and the input rank.
+LogicalResult verifyPool(Operation *op, const PoolParams &p, Value input,
+                         bool hasDilations, double reluLimit) {
+  size_t k = p.kernel.size();
+  if (k != 1 && k != 2)
+    return op->emitOpError("kernel_shape must have 1 or 2 entries, got ") << k;
+  if (llvm::any_of(p.kernel, [](int64_t v) { return v <= 0; }))
+    return op->emitOpError("kernel_shape entries must be positive");
+  if (p.strides.size() != k)
+    return op->emitOpError("strides must have ")
+           << k << " entries, got " << p.strides.size();
+  if (llvm::any_of(p.strides, [](int64_t v) { return v <= 0; }))
+    return op->emitOpError("strides must be positive");
+  if (p.pads.size() != 2 * k)
+    return op->emitOpError("pads must have ")
+           << 2 * k << " entries (begins, then ends), got " << p.pads.size();
+  if (llvm::any_of(p.pads, [](int64_t v) { return v < 0; }))
+    return op->emitOpError("pads must not be negative");
+  if (hasDilations) {
+    if (p.dilations.size() != k)
+      return op->emitOpError("dilations must have ")
+             << k << " entries, got " << p.dilations.size();
+    if (llvm::any_of(p.dilations, [](int64_t v) { return v <= 0; }))
+      return op->emitOpError("dilations must be positive");
+  }
+  // A pad as large as the window would make windows of padding only.
+  for (size_t i = 0; i < k; ++i) {
+    int64_t extent = p.dilations[i] * (p.kernel[i] - 1) + 1;
+    if (p.pads[i] >= extent || p.pads[k + i] >= extent)
+      return op->emitOpError("pads must be smaller than the window extent ")
+             << extent << " on spatial axis " << i;
+  }
+  if (failed(verifyReluLimit(op, reluLimit)))
+    return failure();
+  ArrayRef<int64_t> in = shapeOf(input);
+  if (!in.empty() && in.size() != k + 2)
+    return op->emitOpError("input must have rank ")
+           << k + 2 << " for " << k << "-D pooling, got rank " << in.size();
+  return success();
+}
+
+/// The output size of one spatial axis; failure when the window does not
+/// fit in the padded input.
+FailureOr<int64_t> outputSize(Operation *op, const PoolParams &p, size_t axis,
+                              int64_t in) {
+  size_t k = p.kernel.size();
+  int64_t extent = p.dilations[axis] * (p.kernel[axis] - 1) + 1;
+  int64_t begin = p.pads[axis], padded = in + begin + p.pads[k + axis];
+  if (padded < extent) {
+    op->emitOpError("window extent ")
+        << extent << " exceeds the padded input size " << padded
+        << " on spatial axis " << axis;
+    return failure();
+  }
+  int64_t stride = p.strides[axis];
+  int64_t out = p.ceilMode ? (padded - extent + stride - 1) / stride + 1
+                           : (padded - extent) / stride + 1;
+  // The last window must start inside the input or its begin padding.
+  if (p.ceilMode && (out - 1) * stride >= in + begin)
+    --out;
+  return out;
+}
+
+LogicalResult inferPoolShapes(Operation *op, const PoolParams &p,
+                              Value input) {
+  FailureOr<SmallVector<int64_t>> in = getStaticShape(op, input);
+  if (failed(in))
+    return failure();
+  size_t k = p.kernel.size();
+  if (in->size() != k + 2)
+    return op->emitOpError("input must have rank ")
+           << k + 2 << " for " << k << "-D pooling, got rank " << in->size();
+  SmallVector<int64_t> out = {(*in)[0], (*in)[1]};
+  for (size_t i = 0; i < k; ++i) {
+    FailureOr<int64_t> size = outputSize(op, p, i, (*in)[2 + i]);
+    if (failed(size))
+      return failure();
+    out.push_back(*size);
+  }
+  return setResultShape(op, 0, out);
+}
+
+/// The window of one output position along one axis: the kernel taps
+/// [first, last) that fall inside the input, the input index of tap 0, and
+/// the number of taps inside the input extended by its pads.
+struct Window {
+  int64_t first, last, start, padded;
+};
+
+/// The windows of every output position along one axis.
+SmallVector<Window> windows(int64_t in, int64_t out, int64_t kernel,
+                            int64_t stride, int64_t dilation, int64_t padBegin,
+                            int64_t padEnd) {
+  SmallVector<Window> result;
+  result.reserve(out);
+  for (int64_t o = 0; o < out; ++o) {
+    Window w;
+    w.start = o * stride - padBegin;
+    // Taps t with 0 <= start + t * dilation < in.
+    w.first = w.start >= 0 ? 0 : (-w.start + dilation - 1) / dilation;
+    w.last = std::min(kernel, (in - w.start + dilation - 1) / dilation);
+    w.last = std::max(w.last, w.first);
+    // Taps inside [-padBegin, in + padEnd): the start is never before
+    // -padBegin, so only the end can cut taps off.
+    w.padded = std::min(kernel, (in + padEnd - w.start + dilation - 1) /
+                                    dilation);
+    result.push_back(w);
+  }
+  return result;
+}
+
+/// The geometry of a pooling op seen as 2-D (a 1-D op has height 1).
+struct Geometry {
+  int64_t planes, ih, iw, oh, ow, dh, dw;
+  SmallVector<Window> rows, cols;
+};
+
+Geometry geometry(const PoolParams &p, ArrayRef<int64_t> inShape,
+                  ArrayRef<int64_t> outShape) {
+  bool is1d = p.kernel.size() == 1;
+  Geometry g;
+  g.planes = inShape[0] * inShape[1];
+  g.ih = is1d ? 1 : inShape[2];
+  g.iw = inShape.back();
+  g.oh = is1d ? 1 : outShape[2];
+  g.ow = outShape.back();
+  g.dh = is1d ? 1 : p.dilations[0];
+  g.dw = p.dilations.back();
+  size_t k = p.kernel.size();
+  if (is1d)
+    g.rows = windows(1, 1, 1, 1, 1, 0, 0);
+  else
+    g.rows = windows(g.ih, g.oh, p.kernel[0], p.strides[0], g.dh, p.pads[0],
+                     p.pads[k]);
+  g.cols = windows(g.iw, g.ow, p.kernel.back(), p.strides.back(), g.dw,
+                   p.pads[k - 1], p.pads[2 * k - 1]);
+  return g;
+}
+
+/// Runs `plane(in, out)` for every (n, c) plane, in parallel, then the
+/// fused ReLU on the plane's outputs.
+template <typename Fn>
+void forEachPlane(const Geometry &g, const float *in, float *out, bool doRelu,
+                  double reluLimit, Fn plane) {
+  int64_t inPlane = g.ih * g.iw, outPlane = g.oh * g.ow;
+  int64_t grain = chooseGrain(g.planes, std::max<int64_t>(
+                                            1, 16384 / std::max<int64_t>(
+                                                          1, inPlane)));
+  parallelFor(0, g.planes, grain, [&](int64_t lo, int64_t hi) {
+    for (int64_t c = lo; c < hi; ++c) {
+      plane(in + c * inPlane, out + c * outPlane);
+      applyRelu(out + c * outPlane, outPlane, doRelu, reluLimit);
+    }
+  });
+}
+
+} // namespace
+
+//===----------------------------------------------------------------------===//
+// MaxPoolOp
+//===----------------------------------------------------------------------===//
+
+SmallVector<int64_t> MaxPoolOp::getDilationValues() {
+  return dilationValues(*this);
+}
+
+LogicalResult MaxPoolOp::verify() {
+  return verifyPool(*this, getParams(*this), getInput(),
+                    getDilations().has_value(),
+                    getReluLimit().convertToDouble());
+}
+
+LogicalResult MaxPoolOp::inferShapes() {
+  return inferPoolShapes(*this, getParams(*this), getInput());
+}
+
+int64_t MaxPoolOp::getFlops() {
+  int64_t window = 1;
+  for (int64_t k : getIntegers(getKernelShape()))
+    window *= k;
+  return numElements(getOutput()) * (window + (getDoRelu() ? 1 : 0));
+}
+
+LogicalResult MaxPoolOp::inference(InferenceParameter &p) {
+  Geometry g = geometry(getParams(*this), shapeOf(getInput()),
+                        shapeOf(getOutput()));
+  forEachPlane(g, p.inputs[0], p.outputs[0], getDoRelu(),
+               getReluLimit().convertToDouble(), [&](const float *in, float *out) {
+    for (int64_t y = 0; y < g.oh; ++y) {
+      const Window &r = g.rows[y];
+      for (int64_t x = 0; x < g.ow; ++x) {
+        const Window &c = g.cols[x];
+        float best = -std::numeric_limits<float>::infinity();
+        for (int64_t ky = r.first; ky < r.last; ++ky) {
+          const float *row = in + (r.start + ky * g.dh) * g.iw;
+          for (int64_t kx = c.first; kx < c.last; ++kx)
+            best = std::max(best, row[c.start + kx * g.dw]);
+        }
+        // A window without input taps (only with dilations) yields 0.
+        out[y * g.ow + x] = r.first < r.last && c.first < c.last ? best : 0.0f;
+      }
+    }
+  });
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// AvgPoolOp
+//===----------------------------------------------------------------------===//
+
+SmallVector<int64_t> AvgPoolOp::getDilationValues() {
+  return dilationValues(*this);
+}
+
+LogicalResult AvgPoolOp::verify() {
+  return verifyPool(*this, getParams(*this), getInput(),
+                    getDilations().has_value(),
+                    getReluLimit().convertToDouble());
+}
+
+LogicalResult AvgPoolOp::inferShapes() {
+  return inferPoolShapes(*this, getParams(*this), getInput());
+}
+
+int64_t AvgPoolOp::getFlops() {
+  int64_t window = 1;
+  for (int64_t k : getIntegers(getKernelShape()))
+    window *= k;
+  return numElements(getOutput()) * (window + 1 + (getDoRelu() ? 1 : 0));
+}
+
+LogicalResult AvgPoolOp::inference(InferenceParameter &p) {
+  Geometry g = geometry(getParams(*this), shapeOf(getInput()),
+                        shapeOf(getOutput()));
+  bool includePad = getCountIncludePad();
+  forEachPlane(g, p.inputs[0], p.outputs[0], getDoRelu(),
+               getReluLimit().convertToDouble(), [&](const float *in, float *out) {
+    for (int64_t y = 0; y < g.oh; ++y) {
+      const Window &r = g.rows[y];
+      for (int64_t x = 0; x < g.ow; ++x) {
+        const Window &c = g.cols[x];
+        float sum = 0.0f;
+        for (int64_t ky = r.first; ky < r.last; ++ky) {
+          const float *row = in + (r.start + ky * g.dh) * g.iw;
+          for (int64_t kx = c.first; kx < c.last; ++kx)
+            sum += row[c.start + kx * g.dw];
+        }
+        int64_t count = includePad ? r.padded * c.padded
+                                   : (r.last - r.first) * (c.last - c.first);
+        out[y * g.ow + x] = count > 0 ? sum / static_cast<float>(count) : 0.0f;
+      }
+    }
+  });
+  return success();
+}

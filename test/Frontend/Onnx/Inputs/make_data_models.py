@@ -1,0 +1,180 @@
+"""Writes ONNX models for the Data family importer tests.
+
+make_data_models.py <kind> <out.onnx> [<inputs.npz> <reference.npz>]
+
+With the two npz paths, also writes a random input and the expected outputs
+computed here with numpy (or torch for the torch-exported model), keyed by
+the graph's input and output names.
+"""
+import sys
+
+import numpy as np
+import onnx
+from onnx import TensorProto, helper, numpy_helper
+
+I64_MAX = np.iinfo(np.int64).max
+
+
+def const(name, array):
+    return numpy_helper.from_array(np.asarray(array), name)
+
+
+def value(name, shape):
+    return helper.make_tensor_value_info(name, TensorProto.FLOAT, shape)
+
+
+def save(nodes, inputs, outputs, inits, path, opset):
+    graph = helper.make_graph(nodes, "data", inputs, outputs, inits)
+    model = helper.make_model(
+        graph, opset_imports=[helper.make_opsetid("", opset)])
+    model.ir_version = 7
+    onnx.save(model, path)
+
+
+def torch_view(path):
+    """A torch model with x.view(x.size(0), -1) and strided slicing, exported
+    with a dynamic batch: Shape -> Gather -> Unsqueeze -> Concat -> Reshape."""
+    import torch
+
+    class Net(torch.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.conv = torch.nn.Conv2d(3, 4, 3, padding=1)
+            self.fc = torch.nn.Linear(4 * 4 * 4, 5)
+
+        def forward(self, x):
+            y = torch.relu(self.conv(x))
+            y = y[:, :, ::2, 1::2].contiguous()
+            y = y.view(y.size(0), -1)
+            return self.fc(y)
+
+    torch.manual_seed(0)
+    net = Net().eval()
+    x = torch.randn(2, 3, 8, 8)
+    torch.onnx.export(net, x, path, input_names=["x"], output_names=["y"],
+                      dynamic_axes={"x": {0: "N"}}, opset_version=13)
+    with torch.no_grad():
+        return {"x": x.numpy()}, {"y": net(x).numpy()}
+
+
+def split_names(path):
+    """Split-11 (sizes as attribute) with two named outputs, each used."""
+    nodes = [
+        helper.make_node("Split", ["x"], ["part_a", "part_b"], axis=1,
+                         split=[2, 4]),
+        helper.make_node("Relu", ["part_a"], ["a"]),
+        helper.make_node("Transpose", ["part_b"], ["b"], perm=[0, 2, 1]),
+    ]
+    save(nodes, [value("x", [1, 6, 3])], [value("a", None), value("b", None)],
+         [], path, 11)
+    x = np.random.default_rng(1).standard_normal((1, 6, 3)).astype("f4")
+    return {"x": x}, {"a": np.maximum(x[:, :2], 0),
+                      "b": x[:, 2:].transpose(0, 2, 1)}
+
+
+def legacy(path, opset):
+    """Opset 7 / 9 / 10 / 11 / 13 forms of the ops whose attributes became
+    inputs: Slice, Squeeze, Unsqueeze, Pad, ReduceSum, Split, Upsample or
+    Resize."""
+    inits = []
+    nodes = []
+
+    def add_const(name, array):
+        inits.append(const(name, array))
+        return name
+
+    if opset < 10:
+        nodes.append(helper.make_node("Slice", ["x"], ["s"], starts=[1, -3],
+                                      ends=[I64_MAX, -1], axes=[1, 3]))
+    else:
+        nodes.append(helper.make_node(
+            "Slice", ["x", add_const("st", np.array([1, -3])),
+                      add_const("en", np.array([I64_MAX, -1])),
+                      add_const("ax", np.array([1, 3]))], ["s"]))
+    if opset < 13:
+        nodes.append(helper.make_node("Unsqueeze", ["s"], ["u"], axes=[0]))
+        nodes.append(helper.make_node("Squeeze", ["u"], ["q"], axes=[0]))
+    else:
+        nodes.append(helper.make_node(
+            "Unsqueeze", ["s", add_const("uax", np.array([0]))], ["u"]))
+        nodes.append(helper.make_node(
+            "Squeeze", ["u", add_const("sax", np.array([0]))], ["q"]))
+    pads = [0, 0, 1, 0, 0, 0, 0, 2]
+    if opset < 11:
+        nodes.append(helper.make_node("Pad", ["q"], ["p"], pads=pads,
+                                      value=1.5))
+    else:
+        nodes.append(helper.make_node(
+            "Pad", ["q", add_const("pads", np.array(pads)),
+                    add_const("pv", np.array(1.5, "f4"))], ["p"]))
+    scales = np.array([1, 1, 2, 1.5], "f4")
+    if opset == 7:
+        nodes.append(helper.make_node("Upsample", ["p"], ["up"],
+                                      mode="nearest", scales=list(scales)))
+    elif opset == 9:
+        nodes.append(helper.make_node(
+            "Upsample", ["p", add_const("sc", scales)], ["up"], mode="nearest"))
+    elif opset == 10:
+        nodes.append(helper.make_node(
+            "Resize", ["p", add_const("sc", scales)], ["up"], mode="nearest"))
+    else:
+        nodes.append(helper.make_node(
+            "Resize", ["p", "", "", add_const("sz", np.array([1, 2, 6, 6]))],
+            ["up"], mode="nearest", coordinate_transformation_mode="asymmetric",
+            nearest_mode="floor"))
+    if opset < 13:
+        nodes.append(helper.make_node("Split", ["up"], ["h0", "h1"], axis=2,
+                                      split=[2, 4]))
+        nodes.append(helper.make_node("ReduceSum", ["h1"], ["y1"], axes=[1],
+                                      keepdims=0))
+    else:
+        nodes.append(helper.make_node(
+            "Split", ["up", add_const("spl", np.array([2, 4]))], ["h0", "h1"],
+            axis=2))
+        nodes.append(helper.make_node(
+            "ReduceSum", ["h1", add_const("rax", np.array([1]))], ["y1"],
+            keepdims=0))
+    nodes.append(helper.make_node("Relu", ["h0"], ["y0"]))
+    save(nodes, [value("x", [1, 3, 2, 4])], [value("y0", None),
+                                              value("y1", None)],
+         inits, path, opset)
+
+    x = np.random.default_rng(opset).standard_normal((1, 3, 2, 4)).astype("f4")
+    s = x[:, 1:, :, 1:3]
+    p = np.pad(s, [(0, 0), (0, 0), (1, 0), (0, 2)], constant_values=1.5)
+    # Nearest, asymmetric, floor (integer scale 2 on H, 1.5 on W: 4 -> 6).
+    hi = np.floor(np.arange(6) / 2.0).astype(int)
+    wi = np.floor(np.arange(6) / 1.5).astype(int)
+    up = p[:, :, hi][:, :, :, wi]
+    return {"x": x}, {"y0": np.maximum(up[:, :, :2], 0),
+                      "y1": up[:, :, 2:].sum(axis=1)}
+
+
+def cubic(path):
+    """Resize in cubic mode: rejected with a clear message."""
+    nodes = [helper.make_node(
+        "Resize", ["x", "", "sc"], ["y"], mode="cubic")]
+    save(nodes, [value("x", [1, 1, 2, 2])], [value("y", None)],
+         [const("sc", np.array([1, 1, 2, 2], "f4"))], path, 13)
+
+
+def dynamic_slice(path):
+    """Slice whose starts come from a graph input: not a constant."""
+    nodes = [helper.make_node("Slice", ["x", "starts", "ends"], ["y"])]
+    save(nodes, [value("x", [4]), value("starts", [1])], [value("y", None)],
+         [const("ends", np.array([3]))], path, 13)
+
+
+def main():
+    kind, path = sys.argv[1], sys.argv[2]
+    if kind.startswith("legacy"):
+        io = legacy(path, int(kind[len("legacy"):]))
+    else:
+        io = globals()[kind](path)
+    if len(sys.argv) > 4 and io:
+        np.savez(sys.argv[3], **io[0])
+        np.savez(sys.argv[4], **io[1])
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,171 @@
+//===- model_runner.cpp - run a model on an npz of inputs -----------------===//
+//
+// Part of tpuc. Runs a model (a Top or Tpu .mlir through the interpreter) on
+// the inputs of an npz and writes its outputs, or every tensor, to an npz:
+//
+//   model_runner --input in.npz --model m.mlir --output out.npz
+//                [--dump_all_tensors] [--threads N]
+//
+// Exit codes: 0 success, 1 bad input (unreadable npz or model, missing or
+// misshapen input, ...), 2 bad command line.
+//
+//===----------------------------------------------------------------------===//
+
+#include "tpuc/Dialect/Top/IR/TopOps.h"
+#include "tpuc/Interpreter/ModuleInterpreter.h"
+#include "tpuc/Support/Error.h"
+#include "tpuc/Support/Npz.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Quant/QuantOps.h"
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/Diagnostics.h"
+#include "mlir/IR/DialectRegistry.h"
+#include "mlir/IR/MLIRContext.h"
+#include "mlir/Parser/Parser.h"
+#include "llvm/Support/CommandLine.h"
+#include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/SourceMgr.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <vector>
+
+using namespace tpuc;
+namespace cl = llvm::cl;
+
+static cl::OptionCategory category("model_runner options");
+static cl::opt<std::string> inputPath("input", cl::Required,
+                                      cl::desc("Input npz"),
+                                      cl::value_desc("in.npz"),
+                                      cl::cat(category));
+static cl::opt<std::string> modelPath("model", cl::Required,
+                                      cl::desc("Model: a .mlir"),
+                                      cl::value_desc("model"),
+                                      cl::cat(category));
+static cl::opt<std::string> outputPath("output", cl::Required,
+                                       cl::desc("Output npz"),
+                                       cl::value_desc("out.npz"),
+                                       cl::cat(category));
+static cl::opt<bool> dumpAllTensors(
+    "dump_all_tensors",
+    cl::desc("Write every tensor (inputs included), not only the outputs"),
+    cl::cat(category));
+// libLLVM registers a hidden option called "threads" itself, so ours cannot
+// be a cl::opt: takeThreadsFlag takes it out of argv before cl parses it.
+static cl::extrahelp threadsHelp(
+    "\n  --threads=<N>           - Threads (0, the default: one per hardware "
+    "thread);\n                            results do not depend on it\n");
+
+namespace {
+constexpr int kExitError = 1;
+constexpr int kExitUsage = 2;
+
+int fail(llvm::Error error) {
+  llvm::errs() << "error: " << llvm::toString(std::move(error)) << "\n";
+  return kExitError;
+}
+
+/// Loads an .mlir model and runs it. Diagnostics about the IR are printed as
+/// `<file>:<line>:<col>: error: ...`; any failure is returned as an error
+/// (empty when the diagnostics already said it).
+llvm::Expected<NpzFile> runMlir(llvm::StringRef path, const NpzFile &inputs,
+                                bool allTensors, unsigned threadCount,
+                                bool &reported) {
+  auto buffer = llvm::MemoryBuffer::getFile(path);
+  if (!buffer)
+    return makeError("cannot open the model: " + buffer.getError().message(),
+                     path);
+  mlir::DialectRegistry registry;
+  registry.insert<mlir::func::FuncDialect, mlir::quant::QuantizationDialect,
+                  top::TopDialect>();
+  mlir::MLIRContext context(registry);
+  llvm::SourceMgr sourceMgr;
+  sourceMgr.AddNewSourceBuffer(std::move(*buffer), llvm::SMLoc());
+  mlir::SourceMgrDiagnosticHandler handler(sourceMgr, &context);
+  mlir::OwningOpRef<mlir::ModuleOp> module =
+      mlir::parseSourceFile<mlir::ModuleOp>(sourceMgr, &context);
+  if (!module) {
+    reported = true;
+    return makeError("cannot parse the model", path);
+  }
+  return runModule(*module, inputs, allTensors, threadCount);
+}
+
+/// Removes `--threads N` / `--threads=N` (one or two dashes) from `args`
+/// and returns N (0 when absent); an error for a missing or bad value.
+llvm::Expected<unsigned> takeThreadsFlag(std::vector<const char *> &args) {
+  unsigned result = 0;
+  for (size_t i = 1; i < args.size();) {
+    llvm::StringRef arg = args[i];
+    if (!arg.consume_front("--") && !arg.consume_front("-")) {
+      ++i;
+      continue;
+    }
+    llvm::StringRef value;
+    size_t taken = 1;
+    if (arg == "threads") {
+      if (i + 1 >= args.size())
+        return makeError("--threads needs a value", "command line");
+      value = args[i + 1];
+      taken = 2;
+    } else if (arg.consume_front("threads=")) {
+      value = arg;
+    } else {
+      ++i;
+      continue;
+    }
+    if (value.getAsInteger(10, result))
+      return makeError("--threads needs a non-negative integer, got '" +
+                           value + "'",
+                       "command line");
+    args.erase(args.begin() + i, args.begin() + i + taken);
+  }
+  return result;
+}
+
+/// Runs the model at `path`, whatever its format (only .mlir so far).
+llvm::Expected<NpzFile> runModel(llvm::StringRef path, const NpzFile &inputs,
+                                 bool allTensors, unsigned threadCount,
+                                 bool &reported) {
+  llvm::StringRef ext = llvm::sys::path::extension(path);
+  if (ext == ".mlir")
+    return runMlir(path, inputs, allTensors, threadCount, reported);
+  return makeError("unsupported model format '" + ext +
+                       "' (expected a .mlir)",
+                   path);
+}
+} // namespace
+
+int main(int argc, char **argv) {
+  llvm::InitLLVM init(argc, argv);
+  cl::HideUnrelatedOptions(category);
+  std::vector<const char *> args(argv, argv + argc);
+  llvm::Expected<unsigned> threads = takeThreadsFlag(args);
+  if (!threads) {
+    fail(threads.takeError());
+    return kExitUsage;
+  }
+  if (!cl::ParseCommandLineOptions(
+          args.size(), args.data(),
+          "model_runner: run a model on an npz of inputs\n", &llvm::errs()))
+    return kExitUsage;
+
+  llvm::Expected<NpzFile> inputs = NpzFile::load(inputPath);
+  if (!inputs)
+    return fail(inputs.takeError());
+  bool reported = false;
+  llvm::Expected<NpzFile> outputs =
+      runModel(modelPath, *inputs, dumpAllTensors, *threads, reported);
+  if (!outputs) {
+    if (reported) {
+      llvm::consumeError(outputs.takeError());
+      return kExitError;
+    }
+    return fail(outputs.takeError());
+  }
+  if (llvm::Error err = outputs->save(outputPath))
+    return fail(std::move(err));
+  return 0;
+}
