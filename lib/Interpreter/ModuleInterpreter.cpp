@@ -169,8 +169,7 @@ int ModuleInterpreter::Impl::addTensor(Value value, TensorKind kind,
 Error ModuleInterpreter::Impl::build() {
   auto main = module.lookupSymbol<func::FuncOp>("main");
   if (!main || main.isExternal())
-    return makeError("the module has no func.func @main with a body",
-                     "module");
+    return makeError("the module has no func.func @main with a body", "module");
   if (!main.getBody().hasOneBlock())
     return makeError("@main must have a single block", "func @main");
   Block &body = main.getBody().front();
@@ -295,8 +294,7 @@ Error ModuleInterpreter::Impl::build() {
   for (auto [name, id] : llvm::zip(inputNames, inputTensors))
     if (!tensors[id].name.empty()) {
       if (tensorByName.count(name))
-        return makeError("two tensors are named '" + name + "'",
-                         "func @main");
+        return makeError("two tensors are named '" + name + "'", "func @main");
       tensorByName[name] = id;
       exposed.push_back(name);
     }
@@ -385,8 +383,8 @@ Error ModuleInterpreter::Impl::plan() {
           step.results.size() == 1 && !step.operands.empty() &&
           step.operands[0] >= 0) {
         Tensor &in = tensors[step.operands[0]];
-        if (in.kind == TensorKind::Activation && !in.kept &&
-            in.lastUse == i && in.size == t.size) {
+        if (in.kind == TensorKind::Activation && !in.kept && in.lastUse == i &&
+            in.size == t.size) {
           t.slot = in.slot;
           handedOver.insert(step.operands[0]);
           continue;
@@ -431,8 +429,8 @@ Error ModuleInterpreter::Impl::loadWeights() {
     return Error::success();
   std::optional<std::string> file = getWeightFile(module);
   if (!file)
-    return makeError("the module has weights but no '" +
-                         attr::kWeightFile + "' attribute",
+    return makeError("the module has weights but no '" + attr::kWeightFile +
+                         "' attribute",
                      "module");
   std::string path = resolveWeightFile(module, *file);
   Expected<NpzFile> npz = NpzFile::load(path);
@@ -443,8 +441,7 @@ Error ModuleInterpreter::Impl::loadWeights() {
     const Tensor &t = tensors[id];
     const Array *array = npz->lookup(name);
     if (!array)
-      return makeError("weight '" + name + "' is not in the weight file",
-                       path);
+      return makeError("weight '" + name + "' is not in the weight file", path);
     if (array->shape() != ArrayRef<int64_t>(t.shape))
       return makeError("weight '" + name + "' has shape " +
                            formatShape(array->shape()) +
@@ -476,9 +473,8 @@ Error ModuleInterpreter::Impl::initOps() {
       continue;
     bind(step);
     if (failed(cast<InferenceInterface>(step.op).init(step.param)))
-      return makeError("cannot prepare '" +
-                           step.op->getName().getStringRef() + "': " +
-                           diagnostics.take("init failed"),
+      return makeError("cannot prepare '" + step.op->getName().getStringRef() +
+                           "': " + diagnostics.take("init failed"),
                        step.name);
     step.initialized = true;
   }
@@ -608,8 +604,7 @@ Error ModuleInterpreter::setInput(StringRef name, ArrayRef<float> data) {
     std::string known;
     llvm::raw_string_ostream os(known);
     llvm::interleave(impl->inputNames, os, ", ");
-    return makeError("the model has no such input (its inputs: " + known +
-                         ")",
+    return makeError("the model has no such input (its inputs: " + known + ")",
                      "input '" + name + "'");
   }
   size_t index = it - impl->inputNames.begin();
@@ -721,7 +716,8 @@ Error ModuleInterpreter::invokeFrom(StringRef opName) {
 }
 
 Expected<std::vector<std::vector<float>>>
-ModuleInterpreter::invokeAt(StringRef opName, ArrayRef<ArrayRef<float>> inputs) {
+ModuleInterpreter::invokeAt(StringRef opName,
+                            ArrayRef<ArrayRef<float>> inputs) {
   Expected<int> index = impl->lookupStep(opName);
   if (!index)
     return index.takeError();
@@ -770,8 +766,8 @@ ModuleInterpreter::invokeAt(StringRef opName, ArrayRef<ArrayRef<float>> inputs) 
   ThreadCountScope threads(impl->options.threads);
   DiagnosticCapture diagnostics(impl->module.getContext());
   if (failed(cast<InferenceInterface>(step.op).inference(param)))
-    return makeError("'" + step.op->getName().getStringRef() + "' failed: " +
-                         diagnostics.take("inference failed"),
+    return makeError("'" + step.op->getName().getStringRef() +
+                         "' failed: " + diagnostics.take("inference failed"),
                      step.name);
   return results;
 }

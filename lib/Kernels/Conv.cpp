@@ -82,7 +82,8 @@ void referenceConv2D(const ConvShape &s, const float *input,
                 input + ((b * s.inChannels) + g * icg + c) * ih * iw;
             const float *kern = filter + ((o * icg) + c) * kh * kw;
             for (int64_t ky = 0; ky < kh; ++ky) {
-              int64_t iy = y * s.strideHeight - s.padTop + ky * s.dilationHeight;
+              int64_t iy =
+                  y * s.strideHeight - s.padTop + ky * s.dilationHeight;
               if (iy < 0 || iy >= ih)
                 continue;
               for (int64_t kx = 0; kx < kw; ++kx) {
@@ -138,11 +139,11 @@ ChunkPrimitive Conv2D::Impl::build(int64_t n) const {
   p.units = n;
   p.src = dnnl::memory::desc({1, srcChannels, s.inHeight, s.inWidth}, dt::f32,
                              tag::nchw);
-  p.dst = dnnl::memory::desc({1, dstChannels, s.outHeight, s.outWidth},
-                             dt::f32, tag::nchw);
+  p.dst = dnnl::memory::desc({1, dstChannels, s.outHeight, s.outWidth}, dt::f32,
+                             tag::nchw);
   if (byGroup)
-    p.weights = dnnl::memory::desc(
-        {n, ocg, icg, s.kernelHeight, s.kernelWidth}, dt::f32, tag::goihw);
+    p.weights = dnnl::memory::desc({n, ocg, icg, s.kernelHeight, s.kernelWidth},
+                                   dt::f32, tag::goihw);
   else
     p.weights = dnnl::memory::desc(
         {n, s.inChannels, s.kernelHeight, s.kernelWidth}, dt::f32, tag::oihw);
@@ -154,14 +155,13 @@ ChunkPrimitive Conv2D::Impl::build(int64_t n) const {
   dnnl::memory::dims padEnd = {s.padBottom, s.padRight};
   auto prop = dnnl::prop_kind::forward_inference;
   auto alg = dnnl::algorithm::convolution_direct;
-  auto desc =
-      s.hasBias
-          ? dnnl::convolution_forward::desc(prop, alg, p.src, p.weights,
-                                            p.bias, p.dst, strides, dilations,
-                                            padBegin, padEnd)
-          : dnnl::convolution_forward::desc(prop, alg, p.src, p.weights, p.dst,
-                                            strides, dilations, padBegin,
-                                            padEnd);
+  auto desc = s.hasBias
+                  ? dnnl::convolution_forward::desc(prop, alg, p.src, p.weights,
+                                                    p.bias, p.dst, strides,
+                                                    dilations, padBegin, padEnd)
+                  : dnnl::convolution_forward::desc(prop, alg, p.src, p.weights,
+                                                    p.dst, strides, dilations,
+                                                    padBegin, padEnd);
   p.pd = dnnl::convolution_forward::primitive_desc(
       desc, makeAttr(s.doRelu, s.reluLimit), engine);
   p.primitive = dnnl::convolution_forward(p.pd);
@@ -174,8 +174,7 @@ void Conv2D::Impl::runChunk(int64_t chunk, const float *input,
   const ConvShape &s = shape;
   int64_t image = chunk / chunksPerImage;
   int64_t first = (chunk % chunksPerImage) * unitsPerChunk;
-  const ChunkPrimitive &p =
-      first + unitsPerChunk <= units ? full : *tail;
+  const ChunkPrimitive &p = first + unitsPerChunk <= units ? full : *tail;
   int64_t icg = s.inChannels / s.groups, ocg = s.outChannels / s.groups;
   int64_t inPlane = s.inHeight * s.inWidth, outPlane = s.outHeight * s.outWidth;
   int64_t kernel = s.kernelHeight * s.kernelWidth;
@@ -210,8 +209,8 @@ Expected<std::unique_ptr<Conv2D>> Conv2D::create(const ConvShape &shape) {
   int64_t unitWork = (impl->byGroup ? s.outChannels / s.groups : 1) *
                      (s.inChannels / s.groups) * s.kernelHeight *
                      s.kernelWidth * s.outHeight * s.outWidth;
-  int64_t perChunk = chooseGrain(
-      impl->units, (kMinChunkWork + unitWork - 1) / unitWork);
+  int64_t perChunk =
+      chooseGrain(impl->units, (kMinChunkWork + unitWork - 1) / unitWork);
   // Whole SIMD blocks of output channels per chunk.
   bool smallUnits = !impl->byGroup || s.outChannels / s.groups < 16;
   if (perChunk < impl->units && smallUnits)
@@ -236,7 +235,9 @@ Error Conv2D::run(const float *input, const float *filter, const float *bias,
                   float *output) const {
   return runChunks(
       getNumChunks(),
-      [&](int64_t chunk) { impl->runChunk(chunk, input, filter, bias, output); },
+      [&](int64_t chunk) {
+        impl->runChunk(chunk, input, filter, bias, output);
+      },
       "oneDNN convolution failed");
 }
 

@@ -42,8 +42,8 @@ Error checkMatMulShape(const MatMulShape &s) {
         return shapeError("operand batch dimensions do not broadcast");
   }
   if (s.biasSize != 0 && s.biasSize != 1 && s.biasSize != s.n)
-    return shapeError(formatv("bias of {0} values for {1} columns", s.biasSize,
-                              s.n));
+    return shapeError(
+        formatv("bias of {0} values for {1} columns", s.biasSize, s.n));
   return Error::success();
 }
 
@@ -124,15 +124,14 @@ TilePrimitive MatMul::Impl::build(int64_t rows, int64_t cols) const {
   const MatMulShape &s = shape;
   TilePrimitive p;
   p.src = dnnl::memory::desc({rows, s.k}, dt::f32, {s.k, 1});
-  p.weights = dnnl::memory::desc(
-      {s.k, cols}, dt::f32,
-      s.rightTranspose ? dnnl::memory::dims{1, s.k} : dnnl::memory::dims{s.n, 1});
+  p.weights = dnnl::memory::desc({s.k, cols}, dt::f32,
+                                 s.rightTranspose ? dnnl::memory::dims{1, s.k}
+                                                  : dnnl::memory::dims{s.n, 1});
   p.dst = dnnl::memory::desc({rows, cols}, dt::f32, {s.n, 1});
   if (s.biasSize)
     p.bias = dnnl::memory::desc({1, cols}, dt::f32, {cols, 1});
-  auto desc = s.biasSize
-                  ? dnnl::matmul::desc(p.src, p.weights, p.bias, p.dst)
-                  : dnnl::matmul::desc(p.src, p.weights, p.dst);
+  auto desc = s.biasSize ? dnnl::matmul::desc(p.src, p.weights, p.bias, p.dst)
+                         : dnnl::matmul::desc(p.src, p.weights, p.dst);
   p.pd = dnnl::matmul::primitive_desc(desc, makeAttr(s.doRelu, s.reluLimit),
                                       engine);
   p.primitive = dnnl::matmul(p.pd);
@@ -153,8 +152,8 @@ void MatMul::Impl::runTile(int64_t tile, const float *lhs, const float *rhs,
     return dnnl::memory(desc, engine, const_cast<float *>(data));
   };
   const float *a = lhs + lhsIndex[b] * s.m * s.k + r0 * s.k;
-  const float *w = rhs + rhsIndex[b] * s.k * s.n +
-                   (s.rightTranspose ? c0 * s.k : c0);
+  const float *w =
+      rhs + rhsIndex[b] * s.k * s.n + (s.rightTranspose ? c0 * s.k : c0);
   float *o = output + b * s.m * s.n + r0 * s.n + c0;
   std::unordered_map<int, dnnl::memory> args = {
       {DNNL_ARG_SRC, mem(p.src, a)},

@@ -11,8 +11,10 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "tpuc/Dialect/Top/IR/Module.h"
 #include "tpuc/Dialect/Top/IR/TopOps.h"
 #include "tpuc/Interpreter/ModuleInterpreter.h"
+#include "tpuc/Support/CommandLine.h"
 #include "tpuc/Support/Error.h"
 #include "tpuc/Support/Npz.h"
 
@@ -52,11 +54,9 @@ static cl::opt<bool> dumpAllTensors(
     "dump_all_tensors",
     cl::desc("Write every tensor (inputs included), not only the outputs"),
     cl::cat(category));
-// libLLVM registers a hidden option called "threads" itself, so ours cannot
-// be a cl::opt: takeThreadsFlag takes it out of argv before cl parses it.
-static cl::extrahelp threadsHelp(
-    "\n  --threads=<N>           - Threads (0, the default: one per hardware "
-    "thread);\n                            results do not depend on it\n");
+// --threads is taken out of argv before llvm::cl parses it (see
+// tpuc/Support/CommandLine.h).
+static cl::extrahelp threadsHelp(kThreadsHelp);
 
 namespace {
 constexpr int kExitError = 1;
@@ -90,39 +90,8 @@ llvm::Expected<NpzFile> runMlir(llvm::StringRef path, const NpzFile &inputs,
     reported = true;
     return makeError("cannot parse the model", path);
   }
+  anchorWeightFile(*module, path);
   return runModule(*module, inputs, allTensors, threadCount);
-}
-
-/// Removes `--threads N` / `--threads=N` (one or two dashes) from `args`
-/// and returns N (0 when absent); an error for a missing or bad value.
-llvm::Expected<unsigned> takeThreadsFlag(std::vector<const char *> &args) {
-  unsigned result = 0;
-  for (size_t i = 1; i < args.size();) {
-    llvm::StringRef arg = args[i];
-    if (!arg.consume_front("--") && !arg.consume_front("-")) {
-      ++i;
-      continue;
-    }
-    llvm::StringRef value;
-    size_t taken = 1;
-    if (arg == "threads") {
-      if (i + 1 >= args.size())
-        return makeError("--threads needs a value", "command line");
-      value = args[i + 1];
-      taken = 2;
-    } else if (arg.consume_front("threads=")) {
-      value = arg;
-    } else {
-      ++i;
-      continue;
-    }
-    if (value.getAsInteger(10, result))
-      return makeError("--threads needs a non-negative integer, got '" +
-                           value + "'",
-                       "command line");
-    args.erase(args.begin() + i, args.begin() + i + taken);
-  }
-  return result;
 }
 
 /// Runs the model at `path`, whatever its format (only .mlir so far).
@@ -132,8 +101,7 @@ llvm::Expected<NpzFile> runModel(llvm::StringRef path, const NpzFile &inputs,
   llvm::StringRef ext = llvm::sys::path::extension(path);
   if (ext == ".mlir")
     return runMlir(path, inputs, allTensors, threadCount, reported);
-  return makeError("unsupported model format '" + ext +
-                       "' (expected a .mlir)",
+  return makeError("unsupported model format '" + ext + "' (expected a .mlir)",
                    path);
 }
 } // namespace

@@ -189,8 +189,7 @@ TEST_F(InterpreterTest, ConvAndMatMulMatchTheReference) {
   ms.n = 10;
   ms.biasSize = 10;
   std::vector<float> fc(20);
-  kernels::referenceMatMul(ms, gotConv.data(), w2.data(), b2.data(),
-                           fc.data());
+  kernels::referenceMatMul(ms, gotConv.data(), w2.data(), b2.data(), fc.data());
   expectClose(take(interp->getTensor("fc")), fc);
 }
 
@@ -342,8 +341,8 @@ TEST_F(InterpreterTest, ReusedBuffersDoNotCorruptResults) {
   EXPECT_TRUE(sameBytes(out, t[n]));
   EXPECT_TRUE(sameBytes(out, take(full->getTensor(formatv("t{0}", n).str()))));
   for (int k = 0; k <= n; ++k)
-    EXPECT_TRUE(sameBytes(take(full->getTensor(formatv("t{0}", k).str())),
-                          t[k]))
+    EXPECT_TRUE(
+        sameBytes(take(full->getTensor(formatv("t{0}", k).str())), t[k]))
         << "t" << k;
 
   auto notKept = lean->getTensor("t3");
@@ -378,8 +377,8 @@ TEST_F(InterpreterTest, ThreadCountDoesNotChangeAByte) {
   NpzFile one = take(runModule(*module, inputs, true, 1));
   NpzFile two = take(runModule(*module, inputs, true, 2));
   NpzFile three = take(runModule(*module, inputs, true, 3));
-  ASSERT_EQ(one.names(), (SmallVector<StringRef>{"x", "conv", "flat", "fc",
-                                                 "sum"}));
+  ASSERT_EQ(one.names(),
+            (SmallVector<StringRef>{"x", "conv", "flat", "fc", "sum"}));
   for (const NpzFile::Entry &e : one) {
     EXPECT_TRUE(*two.lookup(e.name) == e.array) << e.name;
     EXPECT_TRUE(*three.lookup(e.name) == e.array) << e.name;
@@ -432,10 +431,10 @@ TEST_F(InterpreterTest, InvokeFromRecomputesExactlyTheDownstreamCone) {
   auto interp = interpreter(*module, options);
   ASSERT_TRUE(interp);
   std::vector<std::string> seen;
-  interp->addTensorCallback([&](StringRef name, ArrayRef<float>,
-                                ArrayRef<int64_t>) {
-    seen.push_back(name.str());
-  });
+  interp->addTensorCallback(
+      [&](StringRef name, ArrayRef<float>, ArrayRef<int64_t>) {
+        seen.push_back(name.str());
+      });
   auto x = randomData(16, 1);
   ASSERT_FALSE(bool(interp->setInput("x", x)));
   ASSERT_FALSE(bool(interp->invoke()));
@@ -549,8 +548,8 @@ TEST_F(InterpreterTest, InvokeAtRunsOneOpOnGivenInputs) {
   auto wrong = interp->invokeAt("conv", {ArrayRef<float>(other).drop_back()});
   ASSERT_FALSE(bool(wrong));
   consumeError(wrong.takeError());
-  auto size = interp->invokeAt("conv", {ArrayRef<float>(other).drop_back(), {},
-                                        {}});
+  auto size =
+      interp->invokeAt("conv", {ArrayRef<float>(other).drop_back(), {}, {}});
   ASSERT_FALSE(bool(size));
   EXPECT_NE(toString(size.takeError()).find("49 given"), std::string::npos);
 }

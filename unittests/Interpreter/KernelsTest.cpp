@@ -54,7 +54,9 @@ int64_t numOutputs(const ConvShape &s) {
 /// Fills in the output size from the other fields.
 ConvShape withOutput(ConvShape s) {
   auto size = [](int64_t in, int64_t pb, int64_t pe, int64_t k, int64_t st,
-                 int64_t d) { return (in + pb + pe - d * (k - 1) - 1) / st + 1; };
+                 int64_t d) {
+    return (in + pb + pe - d * (k - 1) - 1) / st + 1;
+  };
   s.outHeight = size(s.inHeight, s.padTop, s.padBottom, s.kernelHeight,
                      s.strideHeight, s.dilationHeight);
   s.outWidth = size(s.inWidth, s.padLeft, s.padRight, s.kernelWidth,
@@ -170,27 +172,26 @@ TEST_P(ConvKernelTest, MatchesReferenceForAnyThreadCount) {
   ASSERT_FALSE(bool(checkConvShape(s)));
   int64_t icg = s.inChannels / s.groups;
   auto input = randomData(s.batch * s.inChannels * s.inHeight * s.inWidth, 1);
-  auto filter = randomData(s.outChannels * icg * s.kernelHeight * s.kernelWidth,
-                           2);
+  auto filter =
+      randomData(s.outChannels * icg * s.kernelHeight * s.kernelWidth, 2);
   auto bias = randomData(s.outChannels, 3);
   std::vector<float> expected(numOutputs(s));
-  referenceConv2D(s, input.data(), filter.data(), bias.data(),
-                  expected.data());
+  referenceConv2D(s, input.data(), filter.data(), bias.data(), expected.data());
 
   auto kernel = Conv2D::create(s);
   ASSERT_TRUE(bool(kernel)) << llvm::toString(kernel.takeError());
   std::vector<float> one(numOutputs(s), NAN), two(numOutputs(s), NAN);
   {
     ThreadCountScope threads(1);
-    ASSERT_FALSE(bool((*kernel)->run(input.data(), filter.data(),
-                                     s.hasBias ? bias.data() : nullptr,
-                                     one.data())));
+    ASSERT_FALSE(
+        bool((*kernel)->run(input.data(), filter.data(),
+                            s.hasBias ? bias.data() : nullptr, one.data())));
   }
   {
     ThreadCountScope threads(2);
-    ASSERT_FALSE(bool((*kernel)->run(input.data(), filter.data(),
-                                     s.hasBias ? bias.data() : nullptr,
-                                     two.data())));
+    ASSERT_FALSE(
+        bool((*kernel)->run(input.data(), filter.data(),
+                            s.hasBias ? bias.data() : nullptr, two.data())));
   }
   expectClose(one, expected);
   EXPECT_EQ(0, std::memcmp(one.data(), two.data(), one.size() * sizeof(float)))

@@ -1,4 +1,5 @@
-//===- ModuleInterpreter.h - runs a tpuc module on float buffers -*- C++ -*-===//
+//===- ModuleInterpreter.h - runs a tpuc module on float buffers -*- C++
+//-*-===//
 //
 // Part of tpuc.
 //
@@ -88,8 +89,7 @@ public:
   /// tensors asked for in the options).
   bool isKept(llvm::StringRef name) const;
   /// The static shape of an input, activation or weight.
-  llvm::Expected<llvm::ArrayRef<int64_t>>
-  getShape(llvm::StringRef name) const;
+  llvm::Expected<llvm::ArrayRef<int64_t>> getShape(llvm::StringRef name) const;
 
   /// Copies `data` into the input `name`; its size must be the input's
   /// element count. Inputs keep their value across invocations.
@@ -101,8 +101,7 @@ public:
   /// The current value of a kept tensor; an error for a tensor that is not
   /// kept or not computed yet. The view is valid until the next call that
   /// runs ops or sets tensors.
-  llvm::Expected<llvm::ArrayRef<float>>
-  getTensor(llvm::StringRef name) const;
+  llvm::Expected<llvm::ArrayRef<float>> getTensor(llvm::StringRef name) const;
 
   /// Overwrites the value of an activation or weight tensor (to be followed
   /// by invokeFrom of its op).
@@ -120,7 +119,8 @@ public:
   /// ignored for a `none` operand), and returns its results. Changes no
   /// tensor and calls no callback.
   llvm::Expected<std::vector<std::vector<float>>>
-  invokeAt(llvm::StringRef opName, llvm::ArrayRef<llvm::ArrayRef<float>> inputs);
+  invokeAt(llvm::StringRef opName,
+           llvm::ArrayRef<llvm::ArrayRef<float>> inputs);
 
   /// Adds a callback for every tensor computed by invoke and invokeFrom
   /// (inputs included, weights not), called in execution order.

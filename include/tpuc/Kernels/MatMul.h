@@ -52,7 +52,8 @@ void referenceMatMul(const MatMulShape &shape, const float *lhs,
 /// A matmul built once for a shape and run many times.
 class MatMul {
 public:
-  static llvm::Expected<std::unique_ptr<MatMul>> create(const MatMulShape &shape);
+  static llvm::Expected<std::unique_ptr<MatMul>>
+  create(const MatMulShape &shape);
   ~MatMul();
 
   /// Computes `output`; `bias` is read only when the shape has one.

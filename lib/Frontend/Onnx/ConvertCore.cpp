@@ -55,6 +55,14 @@ LogicalResult convertConstant(OnnxImporter &im, const Node &node) {
 
 /// Identity and inference-mode Dropout forward their input.
 LogicalResult convertIdentity(OnnxImporter &im, const Node &node) {
+  // Dropout (opset 12+) takes training_mode as an input: only a constant
+  // false is inference.
+  if (node.op_type() == "Dropout" && OnnxImporter::hasInput(node, 2)) {
+    const Array *mode = im.getConstant(node.input(2));
+    if (!mode || llvm::any_of(mode->toFloat(), [](float v) { return v != 0; }))
+      return im.fail(node, "training_mode=1 is not supported (inference "
+                           "only; training_mode must be a constant false)");
+  }
   if (im.isConstant(node.input(0))) {
     im.setConstant(node.output(0), *im.getConstant(node.input(0)));
   } else {
@@ -165,7 +173,8 @@ LogicalResult convertConv(OnnxImporter &im, const Node &node) {
       im.create<top::ConvOp>(node, {input, filter, bias}, attrs)));
 }
 
-/// Gemm: Y = alpha * A' x B' + beta * C.
+/// Gemm: Y = alpha * A' x B' + beta * C. Constant operands are transposed
+/// and scaled at import time; the others go through Permute / MulConst.
 LogicalResult convertGemm(OnnxImporter &im, const Node &node) {
   float alpha = getAttrFloat(node, "alpha", 1.0f);
   float beta = getAttrFloat(node, "beta", 1.0f);
@@ -173,12 +182,10 @@ LogicalResult convertGemm(OnnxImporter &im, const Node &node) {
   bool transB = getAttrInt(node, "transB", 0);
   OpBuilder &b = im.builder();
 
-  // Constant operands are rewritten (transposed, scaled) at import time.
+  /// A constant 2-D input, transposed and scaled, as a new weight.
   auto constant2D = [&](unsigned index, bool transpose,
-                        float factor) -> FailureOr<Value> {
+                        float factor) -> Value {
     const Array *c = im.getConstant(node.input(index));
-    if (!c || c->rank() != 2)
-      return failure();
     int64_t r = c->shape()[0], cols = c->shape()[1];
     std::vector<float> data = c->toFloat();
     std::vector<float> out(data.size());
@@ -190,67 +197,97 @@ LogicalResult convertGemm(OnnxImporter &im, const Node &node) {
     return im.createWeight(node, index == 0 ? "A" : "B",
                            Array::fromFloat(shape, out));
   };
+  auto isConstant2D = [&](unsigned index) {
+    const Array *c = im.getConstant(node.input(index));
+    return c && c->rank() == 2;
+  };
+  auto scaled = [&](Value v, float factor,
+                    StringRef suffix) -> FailureOr<Value> {
+    if (factor == 1.0f)
+      return v;
+    return im.createHelper<top::MulConstOp>(
+        node, suffix, {v},
+        {b.getNamedAttr("const_val", b.getF64FloatAttr(factor))});
+  };
 
   Value a;
-  if (transA) {
-    FailureOr<Value> t = constant2D(0, true, 1.0f);
+  if (transA && isConstant2D(0)) {
+    a = constant2D(0, true, 1.0f);
+  } else if (transA) {
+    Value input = im.getInput(node, 0);
+    if (!input)
+      return failure();
+    FailureOr<Value> t = im.createHelper<top::PermuteOp>(
+        node, "A_T", {input},
+        {b.getNamedAttr("order", b.getI64ArrayAttr({1, 0}))});
     if (failed(t))
-      return im.fail(node, "transA is supported only for a constant A");
+      return failure();
     a = *t;
   } else {
     a = im.getInput(node, 0);
   }
   Value bMat;
   bool rightTranspose = false;
-  if (alpha != 1.0f || (transB && im.isConstant(node.input(1)))) {
-    FailureOr<Value> t = constant2D(1, transB, alpha);
-    if (failed(t))
-      return im.fail(node, "alpha != 1 is supported only for a constant B");
-    bMat = *t;
+  float pendingAlpha = 1.0f; // applied to the product when B is not constant
+  if (isConstant2D(1) && (alpha != 1.0f || transB)) {
+    bMat = constant2D(1, transB, alpha);
   } else {
     bMat = im.getInput(node, 1);
     rightTranspose = transB;
+    pendingAlpha = alpha;
   }
   if (!a || !bMat)
     return failure();
 
-  // C: a per-column bias when it has N (or 1) elements, else an Add.
+  // C becomes the MatMul's per-column bias when it is a constant with N (or
+  // 1) elements, else it is added after the product.
   Value bias = im.none();
   Value addC;
   if (OnnxImporter::hasInput(node, 2) && beta != 0.0f) {
     int64_t n = OnnxImporter::shapeOf(bMat)[rightTranspose ? 0 : 1];
     const Array *c = im.getConstant(node.input(2));
-    if (c && beta == 1.0f && c->rank() == 1 && c->numElements() == n) {
+    bool perColumn =
+        c && (c->numElements() == n || c->numElements() == 1);
+    if (perColumn && pendingAlpha == 1.0f && beta == 1.0f && c->rank() == 1) {
       bias = im.getInput(node, 2); // keeps the initializer's name
-    } else if (c && (c->numElements() == n || c->numElements() == 1)) {
+    } else if (perColumn && pendingAlpha == 1.0f) {
       std::vector<float> data = c->toFloat();
       for (float &v : data)
         v *= beta;
       bias = im.createWeight(node, "bias",
                              Array::fromFloat({c->numElements()}, data));
-    } else if (c || beta == 1.0f) {
-      addC = im.getInput(node, 2);
-      if (c && beta != 1.0f) {
-        std::vector<float> data = c->toFloat();
-        for (float &v : data)
-          v *= beta;
-        addC = im.createWeight(node, "C", Array::fromFloat(c->shape(), data));
-      }
+    } else if (c) {
+      std::vector<float> data = c->toFloat();
+      for (float &v : data)
+        v *= beta;
+      addC = im.createWeight(node, "C", Array::fromFloat(c->shape(), data));
     } else {
-      return im.fail(node, "beta != 1 is supported only for a constant C");
+      Value input = im.getInput(node, 2);
+      if (!input)
+        return failure();
+      FailureOr<Value> v = scaled(input, beta, "C_scaled");
+      if (failed(v))
+        return failure();
+      addC = *v;
     }
-    if (!addC && !bias)
-      return failure();
   }
   SmallVector<NamedAttribute> attrs = {
       b.getNamedAttr("right_transpose", b.getBoolAttr(rightTranspose))};
-  if (!addC)
-    return failure(failed(im.create<top::MatMulOp>(node, {a, bMat, bias}, attrs)));
+  if (!addC && pendingAlpha == 1.0f)
+    return failure(
+        failed(im.create<top::MatMulOp>(node, {a, bMat, bias}, attrs)));
   FailureOr<Value> product =
       im.createHelper<top::MatMulOp>(node, "matmul", {a, bMat, bias}, attrs);
   if (failed(product))
     return failure();
-  return failure(failed(im.create<top::AddOp>(node, {*product, addC})));
+  if (!addC)
+    return failure(failed(im.create<top::MulConstOp>(
+        node, {*product},
+        {b.getNamedAttr("const_val", b.getF64FloatAttr(pendingAlpha))})));
+  FailureOr<Value> alphaProduct = scaled(*product, pendingAlpha, "alpha");
+  if (failed(alphaProduct))
+    return failure();
+  return failure(failed(im.create<top::AddOp>(node, {*alphaProduct, addC})));
 }
 
 LogicalResult convertMatMul(OnnxImporter &im, const Node &node) {
@@ -261,8 +298,16 @@ LogicalResult convertMatMul(OnnxImporter &im, const Node &node) {
       failed(im.create<top::MatMulOp>(node, {a, bMat, im.none()})));
 }
 
-/// Add (two inputs) and Sum (one or more).
+/// Add (two inputs) and Sum (one or more). An Add of a one-element constant
+/// becomes top.AddConst, whose constant patterns (LayerNorm, GELU) can read.
 LogicalResult convertAdd(OnnxImporter &im, const Node &node) {
+  if (node.op_type() == "Add") {
+    FailureOr<bool> scalar = tryConvertScalarAdd(im, node);
+    if (failed(scalar))
+      return failure();
+    if (*scalar)
+      return success();
+  }
   SmallVector<Value> inputs;
   for (int i = 0; i < node.input_size(); ++i) {
     Value v = im.getInput(node, i);

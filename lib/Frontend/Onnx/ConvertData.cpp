@@ -50,9 +50,11 @@ FailureOr<SmallVector<int64_t>> constantInts(OnnxImporter &im, const Node &node,
   return values;
 }
 
-/// The rank of input `index`, whether it is a constant or a value.
+/// The shape of input `index`, whether it is a constant or a value.
 FailureOr<SmallVector<int64_t>> inputShape(OnnxImporter &im, const Node &node,
                                            unsigned index) {
+  if (!OnnxImporter::hasInput(node, index))
+    return im.fail(node, "input #" + Twine(index) + " is missing");
   if (const Array *c = im.getConstant(node.input(index)))
     return SmallVector<int64_t>(c->shape().begin(), c->shape().end());
   Value v = im.getValue(node, node.input(index));
@@ -141,6 +143,8 @@ LogicalResult convertSplit(OnnxImporter &im, const Node &node) {
   if (sizes.empty()) {
     // Equal parts; since opset 18 the last one may be smaller.
     parts = getAttrInt(node, "num_outputs", parts);
+    if (parts <= 0)
+      return im.fail(node, "needs at least one output");
     int64_t part = (dim + parts - 1) / parts;
     for (int64_t i = 0; i < parts; ++i)
       sizes.push_back(std::min(part, dim - i * part));
@@ -623,8 +627,12 @@ LogicalResult convertRange(OnnxImporter &im, const Node &node) {
   for (unsigned i = 0; i < 3; ++i) {
     inputs[i] = OnnxImporter::hasInput(node, i) ? im.getConstant(node.input(i))
                                                 : nullptr;
-    if (!inputs[i] || inputs[i]->numElements() != 1)
-      return im.fail(node, "start, limit and delta must be constant scalars");
+    if (!inputs[i])
+      return im.fail(node, "input #" + Twine(i) +
+                               " must be a constant (an initializer or "
+                               "computable from static shapes)");
+    if (inputs[i]->numElements() != 1)
+      return im.fail(node, "input #" + Twine(i) + " must hold one value");
   }
   DType type = inputs[0]->dtype();
   bool integer = type == DType::I64 || type == DType::I32 ||
@@ -655,6 +663,8 @@ LogicalResult convertRange(OnnxImporter &im, const Node &node) {
          d = inputs[2]->toFloat()[0];
   if (d == 0.0)
     return im.fail(node, "delta must not be 0");
+  if (!std::isfinite((l - s) / d))
+    return im.fail(node, "start, limit and delta must be finite");
   int64_t n =
       std::max<int64_t>(0, static_cast<int64_t>(std::ceil((l - s) / d)));
   SmallVector<float> values;

@@ -407,6 +407,19 @@ LogicalResult convertClip(OnnxImporter &im, const Node &node) {
 
 } // namespace
 
+FailureOr<bool> tpuc::onnx_import::tryConvertScalarAdd(OnnxImporter &im,
+                                                        const Node &node) {
+  if (node.input_size() != 2)
+    return false;
+  for (auto [c, x] : {std::pair(1u, 0u), std::pair(0u, 1u)})
+    if (std::optional<double> value = scalarInput(im, node, c, x)) {
+      if (failed(createConst<top::AddConstOp>(im, node, x, *value)))
+        return failure();
+      return true;
+    }
+  return false;
+}
+
 void tpuc::onnx_import::registerElementwiseConverters(ConverterMap &map) {
   map["Sub"] = convertSub;
   map["Mul"] = convertMul;

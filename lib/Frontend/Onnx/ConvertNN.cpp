@@ -287,8 +287,6 @@ LogicalResult convertPool(OnnxImporter &im, const Node &node) {
     if (strides[i] <= 0 || dilations[i] <= 0 || kernel[i] <= 0)
       return im.fail(node, "kernel_shape, strides and dilations must be "
                            "positive");
-  if (getAttrInt(node, "storage_order", 0) != 0)
-    return im.fail(node, "storage_order=1 is not supported");
   bool ceilMode = getAttrInt(node, "ceil_mode", 0) != 0;
   std::string autoPad = getAttrString(node, "auto_pad", "NOTSET");
   if (autoPad == "SAME_UPPER" || autoPad == "SAME_LOWER") {

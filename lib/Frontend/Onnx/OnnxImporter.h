@@ -35,6 +35,12 @@ void registerNNConverters(ConverterMap &map);
 void registerDataConverters(ConverterMap &map);
 void registerElementwiseConverters(ConverterMap &map);
 
+/// Converts an Add of two inputs, one of them a one-element constant, to
+/// top.AddConst (ConvertElementwise.cpp). Returns false, having done
+/// nothing, when the node is not of that form.
+mlir::FailureOr<bool> tryConvertScalarAdd(OnnxImporter &im,
+                                          const onnx::NodeProto &node);
+
 //===----------------------------------------------------------------------===//
 // Node attributes
 //===----------------------------------------------------------------------===//

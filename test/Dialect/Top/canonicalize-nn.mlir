@@ -3,12 +3,13 @@
 // exporters decompose before ONNX opset 17 becomes one top.LayerNorm.
 
 // The full decomposition with scale and bias becomes one LayerNorm named by
-// the final Add; every intermediate op disappears.
+// the final Add (its statistics by the division); every intermediate op
+// disappears.
 // CHECK-LABEL: func.func @layernorm_affine
 func.func @layernorm_affine(%x: tensor<2x5x8xf32>, %g: tensor<8xf32>, %b: tensor<8xf32>) -> tensor<2x5x8xf32> {
   // CHECK-NOT: top.None
   // CHECK: %[[Y:.*]], %{{.*}}, %{{.*}} = "top.LayerNorm"(%arg0, %arg1, %arg2) <{axis = 2 : i64, eps = 1.000000e-05 : f64}>
-  // CHECK-SAME: loc(#[[OUT:.*]])
+  // CHECK-SAME: loc(#[[OUT:loc[0-9]+]])
   // CHECK-NEXT: return %[[Y]]
   %mean = "top.Reduce"(%x) {axes = [-1], keepdims = true, mode = "ReduceMean"} : (tensor<2x5x8xf32>) -> tensor<2x5x1xf32> loc("mean")
   %d = "top.Sub"(%x, %mean) : (tensor<2x5x8xf32>, tensor<2x5x1xf32>) -> tensor<2x5x8xf32> loc("sub")
@@ -21,17 +22,19 @@ func.func @layernorm_affine(%x: tensor<2x5x8xf32>, %g: tensor<8xf32>, %b: tensor
   %y = "top.Add"(%m, %b) : (tensor<2x5x8xf32>, tensor<8xf32>) -> tensor<2x5x8xf32> loc("ln_out")
   return %y : tensor<2x5x8xf32>
 }
-// CHECK: #[[OUT]] = loc("ln_out")
+// CHECK: #[[NAME:loc[0-9]+]] = loc("ln_out")
+// CHECK: #[[OUT]] = loc(fused[#[[NAME]], #{{loc[0-9]+}}, #{{loc[0-9]+}}])
 
 // -----
 
-// Without scale and bias the LayerNorm is named by the division; a mean
-// over the two trailing axes gives axis 1.
+// Without scale and bias the LayerNorm is named by the division, its mean
+// and rstd results <div>_mean and <div>_rstd; a mean over the two trailing
+// axes gives axis 1.
 // CHECK-LABEL: func.func @layernorm_plain
 func.func @layernorm_plain(%x: tensor<2x5x8xf32>) -> tensor<2x5x8xf32> {
   // CHECK: %[[N:.*]] = top.None
   // CHECK: %[[Y:.*]], %{{.*}}, %{{.*}} = "top.LayerNorm"(%{{.*}}, %[[N]], %[[N]]) <{axis = 1 : i64, eps = 1.000000e-05 : f64}>
-  // CHECK-SAME: loc(#[[DIV:.*]])
+  // CHECK-SAME: loc(#[[DIV:loc[0-9]+]])
   // CHECK-NEXT: return %[[Y]]
   %mean = "top.Reduce"(%x) {axes = [1, 2], keepdims = true, mode = "ReduceMean"} : (tensor<2x5x8xf32>) -> tensor<2x1x1xf32> loc("mean")
   %d = "top.Sub"(%x, %mean) : (tensor<2x5x8xf32>, tensor<2x1x1xf32>) -> tensor<2x5x8xf32> loc("sub")
@@ -42,7 +45,10 @@ func.func @layernorm_plain(%x: tensor<2x5x8xf32>) -> tensor<2x5x8xf32> {
   %n = "top.Div"(%d, %s) : (tensor<2x5x8xf32>, tensor<2x1x1xf32>) -> tensor<2x5x8xf32> loc("div")
   return %n : tensor<2x5x8xf32>
 }
-// CHECK: #[[DIV]] = loc("div")
+// CHECK: #[[NAME:loc[0-9]+]] = loc("div")
+// CHECK: #[[MEAN:loc[0-9]+]] = loc("div_mean")
+// CHECK: #[[RSTD:loc[0-9]+]] = loc("div_rstd")
+// CHECK: #[[DIV]] = loc(fused[#[[NAME]], #[[MEAN]], #[[RSTD]]])
 
 // -----
 

@@ -105,6 +105,17 @@ std::string resolveWeightFile(ModuleOp module, StringRef path) {
   return path.str();
 }
 
+void anchorWeightFile(ModuleOp module, StringRef mlirPath) {
+  std::optional<std::string> file = getWeightFile(module);
+  if (!file || llvm::sys::path::is_absolute(*file) ||
+      llvm::sys::fs::exists(*file))
+    return;
+  SmallString<256> candidate(llvm::sys::path::parent_path(mlirPath));
+  llvm::sys::path::append(candidate, *file);
+  if (llvm::sys::fs::exists(candidate))
+    setWeightFile(module, candidate);
+}
+
 static std::string nameOf(Location loc) {
   if (auto name = dyn_cast<NameLoc>(loc))
     return name.getName().str();

@@ -98,55 +98,6 @@ broadcastStrides(llvm::ArrayRef<int64_t> shape,
   return strides;
 }
 
-/// `axis` (negative counts from the end) as an index into `rank`
-/// dimensions; failure with a diagnostic at `op` naming `what` when it is
-/// outside [-rank, rank).
-inline mlir::FailureOr<int64_t> normalizeAxis(mlir::Operation *op,
-                                              int64_t axis, int64_t rank,
-                                              llvm::StringRef what = "axis") {
-  if (axis < -rank || axis >= rank)
-    return op->emitOpError() << what << " " << axis
-                             << " is out of range for rank " << rank;
-  return axis < 0 ? axis + rank : axis;
-}
-
-/// Copies a strided view of `in` into the dense row-major `out`:
-/// out[i_0, ..., i_k] = in[offset + sum_d i_d * inStrides[d]]. Strides may be
-/// 0 (broadcast) or negative (reversed axis). Permutes, slices, tiles and
-/// broadcasts are all such views.
-inline void stridedCopy(const float *in, int64_t offset,
-                        llvm::ArrayRef<int64_t> outShape,
-                        llvm::ArrayRef<int64_t> inStrides, float *out) {
-  size_t rank = outShape.size();
-  if (rank == 0) {
-    out[0] = in[offset];
-    return;
-  }
-  int64_t inner = outShape[rank - 1], step = inStrides[rank - 1];
-  int64_t outer = 1;
-  for (size_t d = 0; d + 1 < rank; ++d)
-    outer *= outShape[d];
-  llvm::SmallVector<int64_t> index(rank - 1, 0);
-  int64_t base = offset;
-  for (int64_t o = 0; o < outer; ++o) {
-    float *dst = out + o * inner;
-    const float *src = in + base;
-    if (step == 1)
-      std::copy(src, src + inner, dst);
-    else
-      for (int64_t j = 0; j < inner; ++j)
-        dst[j] = src[j * step];
-    // Advance the outer index, last dimension fastest.
-    for (int64_t d = static_cast<int64_t>(rank) - 2; d >= 0; --d) {
-      base += inStrides[d];
-      if (++index[d] < outShape[d])
-        break;
-      base -= inStrides[d] * outShape[d];
-      index[d] = 0;
-    }
-  }
-}
-
 //===----------------------------------------------------------------------===//
 // Elementwise ops: numpy broadcasting and element maps
 //===----------------------------------------------------------------------===//
@@ -228,20 +179,27 @@ void mapElements(const float *in, float *out, int64_t n, Fn fn) {
 }
 
 namespace detail {
-template <typename Fn, size_t N, size_t... K>
-void mapContiguous(Fn &fn, float *out,
-                   const std::array<const float *, N> &ptr, int64_t count,
-                   std::index_sequence<K...>) {
+/// out[i] = fn(in_0[..], ...) for `count` elements, where input k is read at
+/// [i] or, when bit k of `Broadcast` is set, at [0]. The pattern is a
+/// compile-time constant so that the loop vectorizes.
+template <unsigned Broadcast, typename Fn, size_t N, size_t... K>
+void mapStretch(Fn &fn, float *out, const std::array<const float *, N> &ptr,
+                int64_t count, std::index_sequence<K...>) {
   for (int64_t i = 0; i < count; ++i)
-    out[i] = fn(ptr[K][i]...);
+    out[i] = fn(ptr[K][((Broadcast >> K) & 1u) ? 0 : i]...);
 }
 
-template <typename Fn, size_t N, size_t... K>
-void mapStrided(Fn &fn, float *out, const std::array<const float *, N> &ptr,
-                const std::array<int64_t, N> &step, int64_t count,
-                std::index_sequence<K...>) {
-  for (int64_t i = 0; i < count; ++i)
-    out[i] = fn(ptr[K][i * step[K]]...);
+/// Calls mapStretch with the broadcast pattern `broadcast` (one of 2^N).
+template <typename Fn, size_t N, unsigned... Patterns>
+void mapStretchDispatch(unsigned broadcast, Fn &fn, float *out,
+                        const std::array<const float *, N> &ptr,
+                        int64_t count,
+                        std::integer_sequence<unsigned, Patterns...>) {
+  ((broadcast == Patterns
+        ? mapStretch<Patterns>(fn, out, ptr, count,
+                               std::make_index_sequence<N>())
+        : void()),
+   ...);
 }
 } // namespace detail
 
@@ -290,9 +248,12 @@ void broadcastElements(const std::array<const float *, N> &inputs,
   int64_t total = 1;
   for (int64_t d : dims)
     total *= d;
-  bool contiguous = true;
+  // Along the innermost axis every input is either contiguous (stride 1) or
+  // broadcast (stride 0).
+  unsigned broadcast = 0;
   for (size_t k = 0; k < N; ++k)
-    contiguous &= strides[k].back() == 1;
+    if (strides[k].back() == 0)
+      broadcast |= 1u << k;
 
   parallelFor(0, total, kElementwiseGrain, [&](int64_t lo, int64_t hi) {
     // The multi-index of `lo` and the input offsets it maps to.
@@ -310,16 +271,11 @@ void broadcastElements(const std::array<const float *, N> &inputs,
       int64_t count = std::min(inner - index[rank - 1], hi - e);
       float *o = out + e;
       std::array<const float *, N> ptr;
-      std::array<int64_t, N> step;
-      for (size_t k = 0; k < N; ++k) {
+      for (size_t k = 0; k < N; ++k)
         ptr[k] = inputs[k] + offset[k];
-        step[k] = strides[k].back();
-      }
-      if (contiguous)
-        detail::mapContiguous(fn, o, ptr, count, std::make_index_sequence<N>());
-      else
-        detail::mapStrided(fn, o, ptr, step, count,
-                           std::make_index_sequence<N>());
+      detail::mapStretchDispatch(
+          broadcast, fn, o, ptr, count,
+          std::make_integer_sequence<unsigned, (1u << N)>());
       e += count;
       // Advance the multi-index past the stretch just done.
       for (size_t k = 0; k < N; ++k)
@@ -330,6 +286,66 @@ void broadcastElements(const std::array<const float *, N> &inputs,
         ++index[d - 1];
         for (size_t k = 0; k < N; ++k)
           offset[k] += strides[k][d - 1] - dims[d] * strides[k][d];
+      }
+    }
+  });
+}
+
+/// `axis` (negative counts from the end) as an index into `rank`
+/// dimensions; failure with a diagnostic at `op` naming `what` when it is
+/// outside [-rank, rank).
+inline mlir::FailureOr<int64_t> normalizeAxis(mlir::Operation *op,
+                                              int64_t axis, int64_t rank,
+                                              llvm::StringRef what = "axis") {
+  if (axis < -rank || axis >= rank)
+    return op->emitOpError() << what << " " << axis
+                             << " is out of range for rank " << rank;
+  return axis < 0 ? axis + rank : axis;
+}
+
+/// Copies a strided view of `in` into the dense row-major `out`:
+/// out[i_0, ..., i_k] = in[offset + sum_d i_d * inStrides[d]]. Strides may be
+/// 0 (broadcast) or negative (reversed axis). Permutes, slices, tiles and
+/// broadcasts are all such views.
+inline void stridedCopy(const float *in, int64_t offset,
+                        llvm::ArrayRef<int64_t> outShape,
+                        llvm::ArrayRef<int64_t> inStrides, float *out) {
+  size_t rank = outShape.size();
+  if (rank == 0) {
+    out[0] = in[offset];
+    return;
+  }
+  int64_t inner = outShape[rank - 1], step = inStrides[rank - 1];
+  int64_t outer = 1;
+  for (size_t d = 0; d + 1 < rank; ++d)
+    outer *= outShape[d];
+  int64_t grain = chooseGrain(
+      outer, std::max<int64_t>(1, kElementwiseGrain / std::max<int64_t>(
+                                                          inner, 1)));
+  parallelFor(0, outer, grain, [&](int64_t lo, int64_t hi) {
+    // The index and input offset of row `lo`.
+    llvm::SmallVector<int64_t> index(rank - 1, 0);
+    int64_t base = offset;
+    for (int64_t d = static_cast<int64_t>(rank) - 2, r = lo; d >= 0; --d) {
+      index[d] = r % outShape[d];
+      r /= outShape[d];
+      base += index[d] * inStrides[d];
+    }
+    for (int64_t o = lo; o < hi; ++o) {
+      float *dst = out + o * inner;
+      const float *src = in + base;
+      if (step == 1)
+        std::copy(src, src + inner, dst);
+      else
+        for (int64_t j = 0; j < inner; ++j)
+          dst[j] = src[j * step];
+      // Advance the row index, last dimension fastest.
+      for (int64_t d = static_cast<int64_t>(rank) - 2; d >= 0; --d) {
+        base += inStrides[d];
+        if (++index[d] < outShape[d])
+          break;
+        base -= inStrides[d] * outShape[d];
+        index[d] = 0;
       }
     }
   });

@@ -176,8 +176,8 @@ LogicalResult ConvOp::inference(InferenceParameter &p) {
   auto *conv = static_cast<kernels::Conv2D *>(p.handle);
   if (!conv)
     return emitOpError("inference before init");
-  if (llvm::Error err = conv->run(p.inputs[0], p.inputs[1], p.inputs[2],
-                            p.outputs[0]))
+  if (llvm::Error err =
+          conv->run(p.inputs[0], p.inputs[1], p.inputs[2], p.outputs[0]))
     return emitOpError() << llvm::toString(std::move(err));
   return success();
 }

@@ -92,16 +92,19 @@ static AxisTaps computeTaps(int64_t in, int64_t out, double scale,
                             StringRef mode, StringRef coord,
                             StringRef nearest) {
   AxisTaps taps;
+  // ONNX measures the resized axis as in * scale, not as the rounded output
+  // size (they differ for scales that do not divide evenly).
+  double resized = double(in) * scale;
   for (int64_t x = 0; x < out; ++x) {
     double c;
     if (coord == "align_corners")
-      c = out == 1 ? 0.0 : double(x) * double(in - 1) / double(out - 1);
+      c = out == 1 ? 0.0 : double(x) * double(in - 1) / (resized - 1.0);
     else if (coord == "asymmetric")
       c = double(x) / scale;
     else if (coord == "tf_half_pixel_for_nearest")
       c = (double(x) + 0.5) / scale;
     else if (coord == "pytorch_half_pixel")
-      c = out > 1 ? (double(x) + 0.5) / scale - 0.5 : 0.0;
+      c = resized > 1.0 ? (double(x) + 0.5) / scale - 0.5 : 0.0;
     else // half_pixel
       c = (double(x) + 0.5) / scale - 0.5;
     if (mode == "nearest") {
@@ -156,8 +159,13 @@ LogicalResult InterpOp::inference(InferenceParameter &p) {
     for (int64_t k = d + 1; k < rank; ++k)
       inner *= shape[k];
     next.assign(outer * out * inner, 0.0f);
-    for (int64_t o = 0; o < outer; ++o)
-      for (int64_t x = 0; x < out; ++x) {
+    int64_t rows = outer * out;
+    int64_t grain = chooseGrain(
+        rows,
+        std::max<int64_t>(1, kElementwiseGrain / std::max<int64_t>(inner, 1)));
+    parallelFor(0, rows, grain, [&](int64_t lo, int64_t hi) {
+      for (int64_t row = lo; row < hi; ++row) {
+        int64_t o = row / out, x = row % out;
         const float *a = current.data() + (o * in + taps.lo[x]) * inner;
         const float *b = current.data() + (o * in + taps.hi[x]) * inner;
         float w = taps.weight[x];
@@ -168,6 +176,7 @@ LogicalResult InterpOp::inference(InferenceParameter &p) {
           for (int64_t j = 0; j < inner; ++j)
             dst[j] = a[j] + w * (b[j] - a[j]);
       }
+    });
     current.swap(next);
     shape[d] = out;
   }

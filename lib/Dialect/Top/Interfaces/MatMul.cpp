@@ -144,8 +144,8 @@ LogicalResult MatMulOp::inference(InferenceParameter &p) {
   auto *matmul = static_cast<kernels::MatMul *>(p.handle);
   if (!matmul)
     return emitOpError("inference before init");
-  if (llvm::Error err = matmul->run(p.inputs[0], p.inputs[1], p.inputs[2],
-                              p.outputs[0]))
+  if (llvm::Error err =
+          matmul->run(p.inputs[0], p.inputs[1], p.inputs[2], p.outputs[0]))
     return emitOpError() << llvm::toString(std::move(err));
   return success();
 }

@@ -6,6 +6,8 @@
 
 #include "Common.h"
 
+#include "tpuc/Dialect/Top/IR/Module.h"
+
 #include "tpuc/Support/Parallel.h"
 
 #include "mlir/IR/PatternMatch.h"
@@ -401,6 +403,27 @@ Value getNone(PatternRewriter &rewriter, Operation *op) {
                                  rewriter.getNoneType());
 }
 
+/// The location of a layer normalization whose output takes the name of
+/// `root`: a FusedLoc of one NameLoc per result (output, mean, rstd). The
+/// statistics keep the names in `previous` (the location of the
+/// normalization being replaced) when it has them, else they are named
+/// `<root>_mean` and `<root>_rstd`.
+Location layerNormLoc(Operation *root, std::optional<Location> previous = {}) {
+  MLIRContext *context = root->getContext();
+  if (auto fused = previous ? dyn_cast<FusedLoc>(*previous) : FusedLoc())
+    if (fused.getLocations().size() == 3)
+      return FusedLoc::get(context, {root->getLoc(), fused.getLocations()[1],
+                                     fused.getLocations()[2]});
+  std::string name = getName(root);
+  if (name.empty())
+    return root->getLoc();
+  auto named = [&](StringRef suffix) -> Location {
+    return NameLoc::get(StringAttr::get(context, name + suffix.str()));
+  };
+  return FusedLoc::get(context, {root->getLoc(), named("_mean"),
+                                 named("_rstd")});
+}
+
 /// The layer normalization that exporters emit before ONNX opset 17,
 /// rooted at the division (scale and bias are absorbed afterwards):
 ///
@@ -442,7 +465,7 @@ struct FuseDecomposedLayerNorm : OpRewritePattern<DivOp> {
     Value none = getNone(rewriter, div);
     Type statsType = mean.getOutput().getType();
     auto layerNorm = rewriter.create<LayerNormOp>(
-        div.getLoc(), TypeRange{div.getOutput().getType(), statsType, statsType},
+        layerNormLoc(div), TypeRange{div.getOutput().getType(), statsType, statsType},
         x, none, none, rewriter.getI64IntegerAttr(*axis),
         addEps.getConstValAttr());
     rewriter.replaceOp(div, layerNorm.getOutput());
@@ -481,7 +504,7 @@ LayerNormOp singleUseLayerNorm(Value value) {
 void replaceLayerNorm(PatternRewriter &rewriter, Operation *root,
                       LayerNormOp old, Value scale, Value bias) {
   auto op = rewriter.create<LayerNormOp>(
-      root->getLoc(),
+      layerNormLoc(root, old.getLoc()),
       TypeRange{root->getResult(0).getType(), old.getMean().getType(),
                 old.getRstd().getType()},
       old.getInput(), scale, bias, old.getAxisAttr(), old.getEpsAttr());

@@ -96,30 +96,39 @@ LogicalResult PadOp::inference(InferenceParameter &p) {
   // Walk the output rows (all axes but the last).
   int64_t inner = out[rank - 1];
   int64_t rows = numElements(getOutput()) / inner;
-  SmallVector<int64_t> index(rank - 1, 0);
   const SmallVector<int64_t> &last = source[rank - 1];
-  for (int64_t r = 0; r < rows; ++r) {
-    float *dst = p.outputs[0] + r * inner;
-    int64_t base = 0;
-    bool padded = false;
-    for (int64_t d = 0; d + 1 < rank; ++d) {
-      int64_t s = source[d][index[d]];
-      padded |= s < 0;
-      base += s;
+  int64_t grain =
+      chooseGrain(rows, std::max<int64_t>(1, kElementwiseGrain /
+                                                 std::max<int64_t>(inner, 1)));
+  parallelFor(0, rows, grain, [&](int64_t lo, int64_t hi) {
+    SmallVector<int64_t> index(rank - 1, 0);
+    for (int64_t d = rank - 2, r = lo; d >= 0; --d) {
+      index[d] = r % out[d];
+      r /= out[d];
     }
-    if (padded) {
-      std::fill(dst, dst + inner, value);
-    } else {
-      const float *src = p.inputs[0] + base;
-      for (int64_t j = 0; j < inner; ++j)
-        dst[j] = last[j] < 0 ? value : src[last[j]];
+    for (int64_t r = lo; r < hi; ++r) {
+      float *dst = p.outputs[0] + r * inner;
+      int64_t base = 0;
+      bool padded = false;
+      for (int64_t d = 0; d + 1 < rank; ++d) {
+        int64_t s = source[d][index[d]];
+        padded |= s < 0;
+        base += s;
+      }
+      if (padded) {
+        std::fill(dst, dst + inner, value);
+      } else {
+        const float *src = p.inputs[0] + base;
+        for (int64_t j = 0; j < inner; ++j)
+          dst[j] = last[j] < 0 ? value : src[last[j]];
+      }
+      for (int64_t d = rank - 2; d >= 0; --d) {
+        if (++index[d] < out[d])
+          break;
+        index[d] = 0;
+      }
     }
-    for (int64_t d = rank - 2; d >= 0; --d) {
-      if (++index[d] < out[d])
-        break;
-      index[d] = 0;
-    }
-  }
+  });
   return success();
 }
 

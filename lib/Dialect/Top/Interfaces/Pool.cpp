@@ -151,44 +151,115 @@ SmallVector<Window> windows(int64_t in, int64_t out, int64_t kernel,
 
 /// The geometry of a pooling op seen as 2-D (a 1-D op has height 1).
 struct Geometry {
-  int64_t planes, ih, iw, oh, ow, dh, dw;
+  int64_t planes, ih, iw, oh, ow, kw, sw, dh, dw, padLeft;
+  /// The window of every output row and column.
   SmallVector<Window> rows, cols;
+  /// For every kernel column kx, the output columns [colFirst, colLast)
+  /// whose tap kx falls inside the input.
+  SmallVector<int64_t> colFirst, colLast;
+  /// Whether the window is the whole input (global pooling).
+  bool global;
 };
 
 Geometry geometry(const PoolParams &p, ArrayRef<int64_t> inShape,
                   ArrayRef<int64_t> outShape) {
   bool is1d = p.kernel.size() == 1;
+  size_t k = p.kernel.size();
   Geometry g;
   g.planes = inShape[0] * inShape[1];
   g.ih = is1d ? 1 : inShape[2];
   g.iw = inShape.back();
   g.oh = is1d ? 1 : outShape[2];
   g.ow = outShape.back();
+  g.kw = p.kernel.back();
+  g.sw = p.strides.back();
   g.dh = is1d ? 1 : p.dilations[0];
   g.dw = p.dilations.back();
-  size_t k = p.kernel.size();
+  g.padLeft = p.pads[k - 1];
   if (is1d)
     g.rows = windows(1, 1, 1, 1, 1, 0, 0);
   else
     g.rows = windows(g.ih, g.oh, p.kernel[0], p.strides[0], g.dh, p.pads[0],
                      p.pads[k]);
-  g.cols = windows(g.iw, g.ow, p.kernel.back(), p.strides.back(), g.dw,
-                   p.pads[k - 1], p.pads[2 * k - 1]);
+  g.cols = windows(g.iw, g.ow, g.kw, g.sw, g.dw, g.padLeft, p.pads[2 * k - 1]);
+  for (int64_t kx = 0; kx < g.kw; ++kx) {
+    // 0 <= x * sw + offset < iw.
+    int64_t offset = kx * g.dw - g.padLeft;
+    int64_t first = offset >= 0 ? 0 : (-offset + g.sw - 1) / g.sw;
+    int64_t last = std::min(g.ow, (g.iw - offset + g.sw - 1) / g.sw);
+    g.colFirst.push_back(first);
+    g.colLast.push_back(std::max(first, last));
+  }
+  g.global = g.oh == 1 && g.ow == 1 && llvm::all_of(p.pads, [](int64_t v) {
+               return v == 0;
+             }) && (is1d || p.kernel[0] == g.ih) && g.kw == g.iw;
   return g;
 }
 
-/// Runs `plane(in, out)` for every (n, c) plane, in parallel, then the
-/// fused ReLU on the plane's outputs.
-template <typename Fn>
-void forEachPlane(const Geometry &g, const float *in, float *out, bool doRelu,
-                  double reluLimit, Fn plane) {
+/// Pools one (n, c) plane. Each output row accumulates kernel row by kernel
+/// row and column by column, every step a contiguous (stride 1) or strided
+/// sweep over the whole output row, so the inner loops are long and
+/// vectorisable; the order of the terms of each output is fixed by the
+/// geometry alone.
+template <bool IsMax>
+void poolPlane(const Geometry &g, const float *in, float *out,
+               bool includePad) {
+  const float init = IsMax ? -std::numeric_limits<float>::infinity() : 0.0f;
+  auto combine = [](float a, float b) {
+    return IsMax ? std::max(a, b) : a + b;
+  };
+  if (g.global) {
+    float acc = init;
+    for (int64_t i = 0, n = g.ih * g.iw; i < n; ++i)
+      acc = combine(acc, in[i]);
+    out[0] = IsMax ? acc : acc / static_cast<float>(g.ih * g.iw);
+    return;
+  }
+  for (int64_t y = 0; y < g.oh; ++y) {
+    const Window &r = g.rows[y];
+    float *acc = out + y * g.ow;
+    std::fill(acc, acc + g.ow, init);
+    for (int64_t ky = r.first; ky < r.last; ++ky) {
+      const float *row = in + (r.start + ky * g.dh) * g.iw;
+      for (int64_t kx = 0; kx < g.kw; ++kx) {
+        int64_t offset = kx * g.dw - g.padLeft;
+        int64_t first = g.colFirst[kx], last = g.colLast[kx];
+        if (g.sw == 1) {
+          const float *src = row + offset;
+          for (int64_t x = first; x < last; ++x)
+            acc[x] = combine(acc[x], src[x]);
+        } else {
+          for (int64_t x = first; x < last; ++x)
+            acc[x] = combine(acc[x], row[x * g.sw + offset]);
+        }
+      }
+    }
+    if (IsMax) {
+      // A window without input taps (only with dilations) yields 0.
+      for (int64_t x = 0; x < g.ow; ++x)
+        if (r.first == r.last || g.cols[x].first == g.cols[x].last)
+          acc[x] = 0.0f;
+      continue;
+    }
+    for (int64_t x = 0; x < g.ow; ++x) {
+      const Window &c = g.cols[x];
+      int64_t count = includePad ? r.padded * c.padded
+                                 : (r.last - r.first) * (c.last - c.first);
+      acc[x] = count > 0 ? acc[x] / static_cast<float>(count) : 0.0f;
+    }
+  }
+}
+
+/// Runs poolPlane on every (n, c) plane in parallel, then the fused ReLU.
+template <bool IsMax>
+void pool(const Geometry &g, const float *in, float *out, bool includePad,
+          bool doRelu, double reluLimit) {
   int64_t inPlane = g.ih * g.iw, outPlane = g.oh * g.ow;
-  int64_t grain = chooseGrain(g.planes, std::max<int64_t>(
-                                            1, 16384 / std::max<int64_t>(
-                                                          1, inPlane)));
+  int64_t grain = chooseGrain(
+      g.planes, std::max<int64_t>(1, 16384 / std::max<int64_t>(1, inPlane)));
   parallelFor(0, g.planes, grain, [&](int64_t lo, int64_t hi) {
     for (int64_t c = lo; c < hi; ++c) {
-      plane(in + c * inPlane, out + c * outPlane);
+      poolPlane<IsMax>(g, in + c * inPlane, out + c * outPlane, includePad);
       applyRelu(out + c * outPlane, outPlane, doRelu, reluLimit);
     }
   });
@@ -224,23 +295,8 @@ int64_t MaxPoolOp::getFlops() {
 LogicalResult MaxPoolOp::inference(InferenceParameter &p) {
   Geometry g = geometry(getParams(*this), shapeOf(getInput()),
                         shapeOf(getOutput()));
-  forEachPlane(g, p.inputs[0], p.outputs[0], getDoRelu(),
-               getReluLimit().convertToDouble(), [&](const float *in, float *out) {
-    for (int64_t y = 0; y < g.oh; ++y) {
-      const Window &r = g.rows[y];
-      for (int64_t x = 0; x < g.ow; ++x) {
-        const Window &c = g.cols[x];
-        float best = -std::numeric_limits<float>::infinity();
-        for (int64_t ky = r.first; ky < r.last; ++ky) {
-          const float *row = in + (r.start + ky * g.dh) * g.iw;
-          for (int64_t kx = c.first; kx < c.last; ++kx)
-            best = std::max(best, row[c.start + kx * g.dw]);
-        }
-        // A window without input taps (only with dilations) yields 0.
-        out[y * g.ow + x] = r.first < r.last && c.first < c.last ? best : 0.0f;
-      }
-    }
-  });
+  pool<true>(g, p.inputs[0], p.outputs[0], false, getDoRelu(),
+             getReluLimit().convertToDouble());
   return success();
 }
 
@@ -272,24 +328,7 @@ int64_t AvgPoolOp::getFlops() {
 LogicalResult AvgPoolOp::inference(InferenceParameter &p) {
   Geometry g = geometry(getParams(*this), shapeOf(getInput()),
                         shapeOf(getOutput()));
-  bool includePad = getCountIncludePad();
-  forEachPlane(g, p.inputs[0], p.outputs[0], getDoRelu(),
-               getReluLimit().convertToDouble(), [&](const float *in, float *out) {
-    for (int64_t y = 0; y < g.oh; ++y) {
-      const Window &r = g.rows[y];
-      for (int64_t x = 0; x < g.ow; ++x) {
-        const Window &c = g.cols[x];
-        float sum = 0.0f;
-        for (int64_t ky = r.first; ky < r.last; ++ky) {
-          const float *row = in + (r.start + ky * g.dh) * g.iw;
-          for (int64_t kx = c.first; kx < c.last; ++kx)
-            sum += row[c.start + kx * g.dw];
-        }
-        int64_t count = includePad ? r.padded * c.padded
-                                   : (r.last - r.first) * (c.last - c.first);
-        out[y * g.ow + x] = count > 0 ? sum / static_cast<float>(count) : 0.0f;
-      }
-    }
-  });
+  pool<false>(g, p.inputs[0], p.outputs[0], getCountIncludePad(), getDoRelu(),
+              getReluLimit().convertToDouble());
   return success();
 }

@@ -124,51 +124,58 @@ LogicalResult ReduceOp::inference(InferenceParameter &p) {
   StringRef mode = getMode();
   const float *x = p.inputs[0];
   int64_t count = offsets.size();
-  for (auto [e, base] : llvm::enumerate(bases)) {
-    const float *src = x + base;
-    double r;
-    if (mode == "ReduceMax" || mode == "ReduceMin") {
-      bool max = mode == "ReduceMax";
-      float m = src[offsets[0]];
-      for (int64_t k = 1; k < count; ++k) {
-        float v = src[offsets[k]];
-        m = max ? std::max(m, v) : std::min(m, v);
+  int64_t outputs = bases.size();
+  int64_t grain = chooseGrain(
+      outputs,
+      std::max<int64_t>(1, kElementwiseGrain / std::max<int64_t>(count, 1)));
+  // Each output is reduced in a fixed order by one chunk: deterministic.
+  parallelFor(0, outputs, grain, [&](int64_t lo, int64_t hi) {
+    for (int64_t e = lo; e < hi; ++e) {
+      const float *src = x + bases[e];
+      double r;
+      if (mode == "ReduceMax" || mode == "ReduceMin") {
+        bool max = mode == "ReduceMax";
+        float m = src[offsets[0]];
+        for (int64_t k = 1; k < count; ++k) {
+          float v = src[offsets[k]];
+          m = max ? std::max(m, v) : std::min(m, v);
+        }
+        r = m;
+      } else if (mode == "ReduceProd") {
+        r = 1.0;
+        for (int64_t k = 0; k < count; ++k)
+          r *= src[offsets[k]];
+      } else if (mode == "ReduceLogSumExp") {
+        float m = src[offsets[0]];
+        for (int64_t k = 1; k < count; ++k)
+          m = std::max(m, src[offsets[k]]);
+        double sum = 0.0;
+        for (int64_t k = 0; k < count; ++k)
+          sum += std::exp(double(src[offsets[k]]) - double(m));
+        r = std::isinf(m) ? double(m) : double(m) + std::log(sum);
+      } else {
+        double sum = 0.0;
+        if (mode == "ReduceL1")
+          for (int64_t k = 0; k < count; ++k)
+            sum += std::fabs(src[offsets[k]]);
+        else if (mode == "ReduceL2" || mode == "ReduceSumSquare")
+          for (int64_t k = 0; k < count; ++k)
+            sum += double(src[offsets[k]]) * src[offsets[k]];
+        else
+          for (int64_t k = 0; k < count; ++k)
+            sum += src[offsets[k]];
+        if (mode == "ReduceMean")
+          r = sum / count;
+        else if (mode == "ReduceL2")
+          r = std::sqrt(sum);
+        else if (mode == "ReduceLogSum")
+          r = std::log(sum);
+        else
+          r = sum;
       }
-      r = m;
-    } else if (mode == "ReduceProd") {
-      r = 1.0;
-      for (int64_t k = 0; k < count; ++k)
-        r *= src[offsets[k]];
-    } else if (mode == "ReduceLogSumExp") {
-      float m = src[offsets[0]];
-      for (int64_t k = 1; k < count; ++k)
-        m = std::max(m, src[offsets[k]]);
-      double sum = 0.0;
-      for (int64_t k = 0; k < count; ++k)
-        sum += std::exp(double(src[offsets[k]]) - double(m));
-      r = std::isinf(m) ? double(m) : double(m) + std::log(sum);
-    } else {
-      double sum = 0.0;
-      if (mode == "ReduceL1")
-        for (int64_t k = 0; k < count; ++k)
-          sum += std::fabs(src[offsets[k]]);
-      else if (mode == "ReduceL2" || mode == "ReduceSumSquare")
-        for (int64_t k = 0; k < count; ++k)
-          sum += double(src[offsets[k]]) * src[offsets[k]];
-      else
-        for (int64_t k = 0; k < count; ++k)
-          sum += src[offsets[k]];
-      if (mode == "ReduceMean")
-        r = sum / count;
-      else if (mode == "ReduceL2")
-        r = std::sqrt(sum);
-      else if (mode == "ReduceLogSum")
-        r = std::log(sum);
-      else
-        r = sum;
+      p.outputs[0][e] = static_cast<float>(r);
     }
-    p.outputs[0][e] = static_cast<float>(r);
-  }
+  });
   return success();
 }
 
@@ -210,8 +217,12 @@ LogicalResult ArgOp::inference(InferenceParameter &p) {
   int64_t dim = in[axis];
   bool max = getMode() == "ArgMax";
   bool last = getSelectLastIndex();
-  for (int64_t o = 0; o < outer; ++o)
-    for (int64_t i = 0; i < inner; ++i) {
+  int64_t grain = chooseGrain(
+      outer * inner,
+      std::max<int64_t>(1, kElementwiseGrain / std::max<int64_t>(dim, 1)));
+  parallelFor(0, outer * inner, grain, [&](int64_t lo, int64_t hi) {
+    for (int64_t e = lo; e < hi; ++e) {
+      int64_t o = e / inner, i = e % inner;
       const float *src = p.inputs[0] + o * dim * inner + i;
       int64_t best = 0;
       float value = src[0];
@@ -224,7 +235,8 @@ LogicalResult ArgOp::inference(InferenceParameter &p) {
           value = v;
         }
       }
-      p.outputs[0][o * inner + i] = static_cast<float>(best);
+      p.outputs[0][e] = static_cast<float>(best);
     }
+  });
   return success();
 }

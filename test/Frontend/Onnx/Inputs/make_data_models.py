@@ -1,10 +1,13 @@
 """Writes ONNX models for the Data family importer tests.
 
 make_data_models.py <kind> <out.onnx> [<inputs.npz> <reference.npz>]
+make_data_models.py check <outputs.npz> <reference.npz>
 
 With the two npz paths, also writes a random input and the expected outputs
 computed here with numpy (or torch for the torch-exported model), keyed by
-the graph's input and output names.
+the graph's input and output names. `check` prints `<name>: ok` per
+reference array that the outputs match (|diff| <= 1e-5 * max(1, |ref|)),
+`<name>: MISMATCH ...` otherwise.
 """
 import sys
 
@@ -150,6 +153,32 @@ def legacy(path, opset):
                       "y1": up[:, :, 2:].sum(axis=1)}
 
 
+def large(path):
+    """Tensors big enough to be split into several parallel chunks: reflect
+    Pad, linear Resize (half_pixel), Transpose, ReduceMean and ArgMax."""
+    import torch
+
+    nodes = [
+        helper.make_node("Pad", ["x", "pads"], ["p"], mode="reflect"),
+        helper.make_node("Resize", ["p", "", "scales"], ["r"], mode="linear"),
+        helper.make_node("Transpose", ["r"], ["t"], perm=[0, 2, 3, 1]),
+        helper.make_node("ReduceMean", ["t"], ["y0"], axes=[1], keepdims=0),
+        helper.make_node("ArgMax", ["t"], ["y1"], axis=3),
+    ]
+    save(nodes, [value("x", [2, 8, 40, 40])], [value("y0", None),
+                                               value("y1", None)],
+         [const("pads", np.array([0, 0, 2, 2, 0, 0, 2, 2])),
+          const("scales", np.array([1, 1, 1.5, 1.5], "f4"))], path, 13)
+    x = np.random.default_rng(3).standard_normal((2, 8, 40, 40)).astype("f4")
+    p = torch.nn.functional.pad(torch.from_numpy(x), (2, 2, 2, 2),
+                                mode="reflect")
+    r = torch.nn.functional.interpolate(p, scale_factor=1.5, mode="bilinear",
+                                        align_corners=False)
+    t = r.permute(0, 2, 3, 1).numpy()
+    return {"x": x}, {"y0": t.mean(axis=1),
+                      "y1": t.argmax(axis=3)[..., None].astype("f4")}
+
+
 def cubic(path):
     """Resize in cubic mode: rejected with a clear message."""
     nodes = [helper.make_node(
@@ -165,8 +194,26 @@ def dynamic_slice(path):
          [const("ends", np.array([3]))], path, 13)
 
 
+def check(out_path, ref_path):
+    out, ref = np.load(out_path), np.load(ref_path)
+    for name in ref.files:
+        if name not in out.files:
+            print(f"{name}: MISMATCH missing")
+            continue
+        a, b = out[name].astype("f8"), ref[name].astype("f8")
+        if a.shape != b.shape:
+            print(f"{name}: MISMATCH shape {a.shape} vs {b.shape}")
+        elif np.all(np.abs(a - b) <= 1e-5 * np.maximum(1, np.abs(b))):
+            print(f"{name}: ok")
+        else:
+            print(f"{name}: MISMATCH max diff {np.max(np.abs(a - b))}")
+
+
 def main():
     kind, path = sys.argv[1], sys.argv[2]
+    if kind == "check":
+        check(path, sys.argv[3])
+        return
     if kind.startswith("legacy"):
         io = legacy(path, int(kind[len("legacy"):]))
     else:

@@ -59,6 +59,11 @@ void setWeightFile(mlir::ModuleOp module, llvm::StringRef path);
 /// was parsed from.
 std::string resolveWeightFile(mlir::ModuleOp module, llvm::StringRef path);
 
+/// Tools that read a module from `mlirPath` call this once: a relative
+/// weight file that does not exist relative to the working directory is
+/// rewritten as a path next to `mlirPath`, where the tools write it.
+void anchorWeightFile(mlir::ModuleOp module, llvm::StringRef mlirPath);
+
 /// The name of a value: the `NameLoc` of its defining op (or of the block
 /// argument), "" when it has none.
 std::string getName(mlir::Value value);

@@ -297,10 +297,12 @@ def Top_InterpOp : Top_Op<"Interp", [Pure]> {
     `floor(dim * scales[i])`.
 
     Output coordinate `x` maps to input coordinate `x'` by `coord_mode`
-    (`s` is the scale, `in`/`out` the sizes):
+    (`s` is the scale, `target_shape[i] / dim` when the target is given;
+    `in` the input size; `len = in * s`, which may be fractional, as ONNX
+    defines it):
     `half_pixel`: `(x + 0.5) / s - 0.5`;
-    `pytorch_half_pixel`: the same, but 0 when `out` is 1;
-    `align_corners`: `x * (in - 1) / (out - 1)` (0 when `out` is 1);
+    `pytorch_half_pixel`: the same, but 0 when `len` is not above 1;
+    `align_corners`: `x * (in - 1) / (len - 1)` (0 for a single output);
     `asymmetric`: `x / s`;
     `tf_half_pixel_for_nearest`: `(x + 0.5) / s`.
 

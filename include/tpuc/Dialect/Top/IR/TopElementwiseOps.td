@@ -196,7 +196,8 @@ def Top_AddConstOp : Top_ConstOp<"AddConst"> {
     an attribute lets patterns and lowerings see its value without reading
     the weight file.
 
-    From ONNX `Sub` with a scalar constant subtrahend (`const_val` is its
+    From ONNX `Add` with a scalar constant operand (`tryConvertScalarAdd`)
+    and `Sub` with a scalar constant subtrahend (`const_val` is its
     negation).
 
     ```mlir

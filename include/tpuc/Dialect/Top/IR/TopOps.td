@@ -28,7 +28,9 @@ def Top_NoneOp : Top_BaseOp<"None", [Pure]> {
   let assemblyFormat = "attr-dict `:` type($output)";
 }
 
-def Top_InputOp : Top_BaseOp<"Input", [Pure]> {
+// Not Pure: an input stays even when nothing uses it, so that the module's
+// inputs are always those of the model.
+def Top_InputOp : Top_BaseOp<"Input"> {
   let summary = "A network input and its preprocessing";
   let description = [{
     Marks a function argument as a network input and names it. When the
