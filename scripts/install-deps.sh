@@ -8,7 +8,7 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
 packages=(
   # toolchain
-  cmake ninja-build ccache g++ git
+  cmake ninja-build ccache g++ git pkg-config
   # LLVM / MLIR 19
   llvm-19-dev libmlir-19-dev mlir-19-tools llvm-19-tools
   # kernels
