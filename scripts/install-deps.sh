@@ -38,7 +38,6 @@ SUDO=""
 if [ "$(id -u)" != 0 ]; then SUDO="sudo"; fi
 
 if [ "${#missing[@]}" -gt 0 ]; then
-  echo "install-deps: installing ${missing[*]}"
   export DEBIAN_FRONTEND=noninteractive
   # nodejs may come from another repository already set up on the machine;
   # only ask apt for it when no node is present at all.
@@ -50,6 +49,7 @@ if [ "${#missing[@]}" -gt 0 ]; then
     missing=("${filtered[@]}")
   fi
   if [ "${#missing[@]}" -gt 0 ]; then
+    echo "install-deps: installing ${missing[*]}"
     $SUDO apt-get -o DPkg::Lock::Timeout=600 update -qq
     $SUDO apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends "${missing[@]}"
   fi
