@@ -23,6 +23,8 @@
 #include "llvm/Support/Program.h"
 #include "llvm/Support/raw_ostream.h"
 
+#include "../TestUtils.h"
+
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -83,18 +85,9 @@ private:
   std::optional<std::string> previous;
 };
 
-class ReferenceTest : public ::testing::Test {
+class ReferenceTest : public unittest::ScratchDirTest {
 protected:
-  void SetUp() override {
-    ASSERT_FALSE(sys::fs::createUniqueDirectory("tpuc-reference-test", dir));
-  }
-  void TearDown() override { sys::fs::remove_directories(dir); }
-
-  std::string path(StringRef name) const {
-    SmallString<128> result(dir);
-    sys::path::append(result, name);
-    return std::string(result);
-  }
+  ReferenceTest() : ScratchDirTest("tpuc-reference-test") {}
 
   /// Runs kPrelude + `body` with the test directory as cwd; fails the test
   /// (with Python's stderr) when the script fails.
@@ -134,8 +127,6 @@ protected:
                         const ReferenceOptions &options = {}) {
     return runOnnxReference(path("model.onnx"), load(inputs), options);
   }
-
-  SmallString<128> dir;
 };
 
 /// Expects every array of `expected` in `actual`, F32, same shape, values

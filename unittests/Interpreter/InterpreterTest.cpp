@@ -16,6 +16,8 @@
 #include "tpuc/Kernels/MatMul.h"
 #include "tpuc/Support/Npz.h"
 
+#include "../TestUtils.h"
+
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Quant/QuantOps.h"
 #include "mlir/IR/BuiltinOps.h"
@@ -38,25 +40,8 @@ using namespace tpuc;
 
 namespace {
 
-std::vector<float> randomData(int64_t n, unsigned seed) {
-  std::mt19937 rng(seed);
-  std::uniform_real_distribution<float> dist(-1.0f, 1.0f);
-  std::vector<float> data(n);
-  for (float &v : data)
-    v = dist(rng);
-  return data;
-}
-
-void expectClose(ArrayRef<float> actual, ArrayRef<float> expected) {
-  ASSERT_EQ(actual.size(), expected.size());
-  int reported = 0;
-  for (size_t i = 0; i < actual.size(); ++i) {
-    float tolerance = 1e-4f * std::max(1.0f, std::abs(expected[i]));
-    if (!(std::abs(actual[i] - expected[i]) <= tolerance) && reported++ < 5)
-      ADD_FAILURE() << "element " << i << ": " << actual[i] << " vs "
-                    << expected[i];
-  }
-}
+using tpuc::unittest::expectClose;
+using tpuc::unittest::randomData;
 
 bool sameBytes(ArrayRef<float> a, ArrayRef<float> b) {
   return a.size() == b.size() &&

@@ -14,6 +14,8 @@
 #include "tpuc/Kernels/MatMul.h"
 #include "tpuc/Support/Parallel.h"
 
+#include "../TestUtils.h"
+
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -25,26 +27,12 @@ using namespace tpuc::kernels;
 
 namespace {
 
-std::vector<float> randomData(int64_t n, unsigned seed) {
-  std::mt19937 rng(seed);
-  std::uniform_real_distribution<float> dist(-1.0f, 1.0f);
-  std::vector<float> data(n);
-  for (float &v : data)
-    v = dist(rng);
-  return data;
-}
+using tpuc::unittest::randomData;
 
-/// |a - r| <= 1e-4 * max(1, |r|) for every element.
+/// |a - r| <= 1e-4 * max(1, |r|) for every element, as in TestUtils.h.
 void expectClose(const std::vector<float> &actual,
                  const std::vector<float> &expected) {
-  ASSERT_EQ(actual.size(), expected.size());
-  int reported = 0;
-  for (size_t i = 0; i < actual.size(); ++i) {
-    float tolerance = 1e-4f * std::max(1.0f, std::abs(expected[i]));
-    if (!(std::abs(actual[i] - expected[i]) <= tolerance) && reported++ < 5)
-      ADD_FAILURE() << "element " << i << ": " << actual[i] << " vs reference "
-                    << expected[i];
-  }
+  tpuc::unittest::expectClose(actual, expected, "vs reference");
 }
 
 int64_t numOutputs(const ConvShape &s) {

@@ -19,6 +19,8 @@
 #include "llvm/Support/Path.h"
 #include "llvm/Support/raw_ostream.h"
 
+#include "../TestUtils.h"
+
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -37,18 +39,9 @@ namespace {
 
 /// Each test gets a fresh directory, removed afterwards, and can run Python
 /// scripts (with numpy imported, the directory as cwd) inside it.
-class NpzTest : public ::testing::Test {
+class NpzTest : public unittest::ScratchDirTest {
 protected:
-  void SetUp() override {
-    ASSERT_FALSE(sys::fs::createUniqueDirectory("tpuc-npz-test", dir));
-  }
-  void TearDown() override { sys::fs::remove_directories(dir); }
-
-  std::string path(StringRef name) const {
-    SmallString<128> result(dir);
-    sys::path::append(result, name);
-    return std::string(result);
-  }
+  NpzTest() : ScratchDirTest("tpuc-npz-test") {}
 
   /// Runs `body` with numpy as np, the test directory as cwd and sys.argv[2:]
   /// = `args` (stderr discarded when `quiet`); returns the exit status (-1 if
@@ -101,8 +94,6 @@ protected:
     llvm::sort(names);
     return names;
   }
-
-  SmallString<128> dir;
 };
 
 /// Expects `result` to be an error whose message contains every one of

@@ -124,44 +124,20 @@ LogicalResult convertConv(OnnxImporter &im, const Node &node) {
     return failure();
   ArrayRef<int64_t> inShape = OnnxImporter::shapeOf(input);
   ArrayRef<int64_t> wShape = OnnxImporter::shapeOf(filter);
-  if (wShape.size() < 3 || inShape.size() != wShape.size())
-    return im.fail(node, "input and filter ranks must agree and be 3 or 4");
-  size_t k = wShape.size() - 2;
-  if (k > 2)
-    return im.fail(node, Twine(k) + "-D convolution is not supported");
-  SmallVector<int64_t> kernel = getAttrInts(node, "kernel_shape");
-  if (kernel.empty())
-    kernel.assign(wShape.begin() + 2, wShape.end());
-  SmallVector<int64_t> strides = getAttrInts(node, "strides");
-  if (strides.empty())
-    strides.assign(k, 1);
-  SmallVector<int64_t> dilations = getAttrInts(node, "dilations");
-  if (dilations.empty())
-    dilations.assign(k, 1);
-  SmallVector<int64_t> pads = getAttrInts(node, "pads");
-  if (pads.empty())
-    pads.assign(2 * k, 0);
+  FailureOr<size_t> rank =
+      convSpatialRank(im, node, inShape, wShape, "convolution");
+  if (failed(rank))
+    return failure();
+  size_t k = *rank;
+  WindowAttrs window =
+      getWindowAttrs(node, k, wShape.drop_front(2));
+  auto &[kernel, strides, dilations, pads] = window;
   if (kernel.size() != k || strides.size() != k || dilations.size() != k ||
       pads.size() != 2 * k)
     return im.fail(node, "kernel_shape, strides, dilations and pads must "
                          "match the filter rank");
-  std::string autoPad = getAttrString(node, "auto_pad", "NOTSET");
-  if (autoPad == "SAME_UPPER" || autoPad == "SAME_LOWER") {
-    for (size_t i = 0; i < k; ++i) {
-      int64_t in = inShape[2 + i];
-      int64_t out = (in + strides[i] - 1) / strides[i];
-      int64_t extent = dilations[i] * (kernel[i] - 1) + 1;
-      int64_t total =
-          std::max<int64_t>(0, (out - 1) * strides[i] + extent - in);
-      int64_t small = total / 2, big = total - small;
-      pads[i] = autoPad == "SAME_UPPER" ? small : big;
-      pads[k + i] = autoPad == "SAME_UPPER" ? big : small;
-    }
-  } else if (autoPad == "VALID") {
-    pads.assign(2 * k, 0);
-  } else if (autoPad != "NOTSET") {
-    return im.fail(node, "unknown auto_pad '" + autoPad + "'");
-  }
+  if (failed(resolveAutoPad(im, node, inShape.drop_front(2), window)))
+    return failure();
   OpBuilder &b = im.builder();
   SmallVector<NamedAttribute> attrs = {
       b.getNamedAttr("kernel_shape", b.getI64ArrayAttr(kernel)),
@@ -381,6 +357,58 @@ LogicalResult convertFlatten(OnnxImporter &im, const Node &node) {
 }
 
 } // namespace
+
+WindowAttrs tpuc::onnx_import::getWindowAttrs(const Node &node, size_t k,
+                                              ArrayRef<int64_t> defaultKernel) {
+  WindowAttrs w;
+  w.kernel = getAttrInts(node, "kernel_shape");
+  if (w.kernel.empty())
+    w.kernel.assign(defaultKernel.begin(), defaultKernel.end());
+  w.strides = getAttrIntsOr(node, "strides", k, 1);
+  w.dilations = getAttrIntsOr(node, "dilations", k, 1);
+  w.pads = getAttrIntsOr(node, "pads", 2 * k, 0);
+  return w;
+}
+
+FailureOr<size_t> tpuc::onnx_import::convSpatialRank(OnnxImporter &im,
+                                                     const Node &node,
+                                                     ArrayRef<int64_t> in,
+                                                     ArrayRef<int64_t> w,
+                                                     StringRef what) {
+  if (w.size() < 3 || in.size() != w.size())
+    return im.fail(node, "input and filter ranks must agree and be 3 or 4");
+  size_t k = w.size() - 2;
+  if (k > 2)
+    return im.fail(node, Twine(k) + "-D " + what + " is not supported");
+  return k;
+}
+
+FailureOr<bool> tpuc::onnx_import::resolveAutoPad(OnnxImporter &im,
+                                                  const Node &node,
+                                                  ArrayRef<int64_t> spatialIn,
+                                                  WindowAttrs &window) {
+  size_t k = window.kernel.size();
+  SmallVector<int64_t> &pads = window.pads;
+  std::string autoPad = getAttrString(node, "auto_pad", "NOTSET");
+  if (autoPad == "SAME_UPPER" || autoPad == "SAME_LOWER") {
+    for (size_t i = 0; i < k; ++i) {
+      int64_t in = spatialIn[i];
+      int64_t stride = window.strides[i];
+      int64_t out = (in + stride - 1) / stride;
+      int64_t extent = window.dilations[i] * (window.kernel[i] - 1) + 1;
+      int64_t total = std::max<int64_t>(0, (out - 1) * stride + extent - in);
+      int64_t small = total / 2, big = total - small;
+      pads[i] = autoPad == "SAME_UPPER" ? small : big;
+      pads[k + i] = autoPad == "SAME_UPPER" ? big : small;
+    }
+    return true;
+  }
+  if (autoPad == "VALID")
+    pads.assign(2 * k, 0);
+  else if (autoPad != "NOTSET")
+    return im.fail(node, "unknown auto_pad '" + autoPad + "'");
+  return false;
+}
 
 void tpuc::onnx_import::registerCoreConverters(ConverterMap &map) {
   map["Constant"] = convertConstant;

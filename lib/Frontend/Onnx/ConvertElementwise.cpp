@@ -159,9 +159,11 @@ LogicalResult convertMod(OnnxImporter &im, const Node &node) {
       im, node, {b.getNamedAttr("fmod", b.getBoolAttr(fmod))});
 }
 
-/// Max and Min of one or more inputs.
-template <typename OpTy>
-LogicalResult convertVariadic(OnnxImporter &im, const Node &node) {
+/// OpTy over the one or more inputs of `node`, with the attributes
+/// `attrs(n)` for n inputs; a single input is forwarded.
+template <typename OpTy, typename AttrsFn>
+LogicalResult createVariadic(OnnxImporter &im, const Node &node,
+                             AttrsFn attrs) {
   if (node.input_size() == 0)
     return im.fail(node, "needs at least one input");
   if (node.input_size() == 1)
@@ -169,22 +171,25 @@ LogicalResult convertVariadic(OnnxImporter &im, const Node &node) {
   FailureOr<SmallVector<Value>> inputs = getInputs(im, node);
   if (failed(inputs))
     return failure();
-  return failure(failed(im.create<OpTy>(node, *inputs)));
+  return failure(
+      failed(im.create<OpTy>(node, *inputs, attrs(inputs->size()))));
+}
+
+/// Max and Min of one or more inputs.
+template <typename OpTy>
+LogicalResult convertVariadic(OnnxImporter &im, const Node &node) {
+  return createVariadic<OpTy>(
+      im, node, [](size_t) { return SmallVector<NamedAttribute>(); });
 }
 
 /// Mean: a top.Add whose coefficients are all 1/n.
 LogicalResult convertMean(OnnxImporter &im, const Node &node) {
-  if (node.input_size() == 0)
-    return im.fail(node, "needs at least one input");
-  if (node.input_size() == 1)
-    return forwardInput(im, node);
-  FailureOr<SmallVector<Value>> inputs = getInputs(im, node);
-  if (failed(inputs))
-    return failure();
   OpBuilder &b = im.builder();
-  SmallVector<double> coeff(inputs->size(), 1.0 / inputs->size());
-  return failure(failed(im.create<top::AddOp>(
-      node, *inputs, {b.getNamedAttr("coeff", b.getF64ArrayAttr(coeff))})));
+  return createVariadic<top::AddOp>(im, node, [&](size_t n) {
+    SmallVector<double> coeff(n, 1.0 / n);
+    return SmallVector<NamedAttribute>{
+        b.getNamedAttr("coeff", b.getF64ArrayAttr(coeff))};
+  });
 }
 
 //===----------------------------------------------------------------------===//

@@ -22,15 +22,6 @@ namespace {
 
 using Node = onnx::NodeProto;
 
-/// An INTS attribute, or `count` copies of `fill` when it is absent.
-SmallVector<int64_t> intsOr(const Node &node, StringRef name, size_t count,
-                            int64_t fill) {
-  SmallVector<int64_t> values = getAttrInts(node, name);
-  if (values.empty())
-    values.assign(count, fill);
-  return values;
-}
-
 /// Whether output `index` of `node` is requested (present and named).
 bool hasOutput(const Node &node, int index) {
   return index < node.output_size() && !node.output(index).empty();
@@ -48,18 +39,14 @@ LogicalResult convertConvTranspose(OnnxImporter &im, const Node &node) {
     return failure();
   ArrayRef<int64_t> inShape = OnnxImporter::shapeOf(input);
   ArrayRef<int64_t> wShape = OnnxImporter::shapeOf(filter);
-  if (wShape.size() < 3 || inShape.size() != wShape.size())
-    return im.fail(node, "input and filter ranks must agree and be 3 or 4");
-  size_t k = wShape.size() - 2;
-  if (k > 2)
-    return im.fail(node, Twine(k) + "-D ConvTranspose is not supported");
-  SmallVector<int64_t> kernel = getAttrInts(node, "kernel_shape");
-  if (kernel.empty())
-    kernel.assign(wShape.begin() + 2, wShape.end());
-  SmallVector<int64_t> strides = intsOr(node, "strides", k, 1);
-  SmallVector<int64_t> dilations = intsOr(node, "dilations", k, 1);
-  SmallVector<int64_t> pads = intsOr(node, "pads", 2 * k, 0);
-  SmallVector<int64_t> outPad = intsOr(node, "output_padding", k, 0);
+  FailureOr<size_t> rank =
+      convSpatialRank(im, node, inShape, wShape, "ConvTranspose");
+  if (failed(rank))
+    return failure();
+  size_t k = *rank;
+  WindowAttrs window = getWindowAttrs(node, k, wShape.drop_front(2));
+  auto &[kernel, strides, dilations, pads] = window;
+  SmallVector<int64_t> outPad = getAttrIntsOr(node, "output_padding", k, 0);
   SmallVector<int64_t> outShape = getAttrInts(node, "output_shape");
   // output_shape may list the batch and channel dimensions too.
   if (outShape.size() == k + 2)
@@ -275,10 +262,8 @@ LogicalResult convertPool(OnnxImporter &im, const Node &node) {
     return failure();
   size_t k = *rank;
   ArrayRef<int64_t> inShape = OnnxImporter::shapeOf(x);
-  SmallVector<int64_t> kernel = getAttrInts(node, "kernel_shape");
-  SmallVector<int64_t> strides = intsOr(node, "strides", k, 1);
-  SmallVector<int64_t> dilations = intsOr(node, "dilations", k, 1);
-  SmallVector<int64_t> pads = intsOr(node, "pads", 2 * k, 0);
+  WindowAttrs window = getWindowAttrs(node, k);
+  auto &[kernel, strides, dilations, pads] = window;
   if (kernel.size() != k || strides.size() != k || dilations.size() != k ||
       pads.size() != 2 * k)
     return im.fail(node, "kernel_shape, strides, dilations and pads must "
@@ -288,24 +273,12 @@ LogicalResult convertPool(OnnxImporter &im, const Node &node) {
       return im.fail(node, "kernel_shape, strides and dilations must be "
                            "positive");
   bool ceilMode = getAttrInt(node, "ceil_mode", 0) != 0;
-  std::string autoPad = getAttrString(node, "auto_pad", "NOTSET");
-  if (autoPad == "SAME_UPPER" || autoPad == "SAME_LOWER") {
-    for (size_t i = 0; i < k; ++i) {
-      int64_t in = inShape[2 + i];
-      int64_t out = (in + strides[i] - 1) / strides[i];
-      int64_t extent = dilations[i] * (kernel[i] - 1) + 1;
-      int64_t total =
-          std::max<int64_t>(0, (out - 1) * strides[i] + extent - in);
-      int64_t small = total / 2, big = total - small;
-      pads[i] = autoPad == "SAME_UPPER" ? small : big;
-      pads[k + i] = autoPad == "SAME_UPPER" ? big : small;
-    }
+  FailureOr<bool> same = resolveAutoPad(im, node, inShape.drop_front(2), window);
+  if (failed(same))
+    return failure();
+  // SAME padding fixes the output size, so ceil_mode does not apply.
+  if (*same)
     ceilMode = false;
-  } else if (autoPad == "VALID") {
-    pads.assign(2 * k, 0);
-  } else if (autoPad != "NOTSET") {
-    return im.fail(node, "unknown auto_pad '" + autoPad + "'");
-  }
   OpBuilder &b = im.builder();
   SmallVector<NamedAttribute> attrs = {
       b.getNamedAttr("kernel_shape", b.getI64ArrayAttr(kernel)),

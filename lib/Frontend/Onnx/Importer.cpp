@@ -66,6 +66,15 @@ SmallVector<int64_t> tpuc::onnx_import::getAttrInts(const onnx::NodeProto &node,
   return values;
 }
 
+SmallVector<int64_t>
+tpuc::onnx_import::getAttrIntsOr(const onnx::NodeProto &node, StringRef name,
+                                 size_t count, int64_t fill) {
+  SmallVector<int64_t> values = getAttrInts(node, name);
+  if (values.empty())
+    values.assign(count, fill);
+  return values;
+}
+
 SmallVector<float> tpuc::onnx_import::getAttrFloats(const onnx::NodeProto &node,
                                                     StringRef name) {
   SmallVector<float> values;

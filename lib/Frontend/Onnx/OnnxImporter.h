@@ -58,6 +58,10 @@ llvm::SmallVector<int64_t> getAttrInts(const onnx::NodeProto &node,
                                        llvm::StringRef name);
 llvm::SmallVector<float> getAttrFloats(const onnx::NodeProto &node,
                                        llvm::StringRef name);
+/// The ints of an INTS attribute, or `count` copies of `fill` when absent.
+llvm::SmallVector<int64_t> getAttrIntsOr(const onnx::NodeProto &node,
+                                         llvm::StringRef name, size_t count,
+                                         int64_t fill);
 
 /// Converts a TensorProto (raw_data or typed fields, no external data) to
 /// an Array of its dtype. `where` names it in errors.
@@ -192,6 +196,36 @@ private:
   NpzFile weights;
   std::string errors;
 };
+
+/// The window attributes of a k-D Conv, ConvTranspose or pooling node, with
+/// the ONNX defaults: `defaultKernel` (may be empty), unit strides and
+/// dilations, zero pads (begins, then ends). Sizes are not checked here.
+struct WindowAttrs {
+  llvm::SmallVector<int64_t> kernel, strides, dilations, pads;
+};
+WindowAttrs getWindowAttrs(const onnx::NodeProto &node, size_t k,
+                           llvm::ArrayRef<int64_t> defaultKernel = {});
+
+/// The number of spatial axes (1 or 2) of a Conv or ConvTranspose node with
+/// input and filter shapes `in` and `w`; fails (after im.fail()) when the
+/// ranks differ, are below 3, or give more than 2 spatial axes (`what` names
+/// the op in that message).
+mlir::FailureOr<size_t> convSpatialRank(OnnxImporter &im,
+                                        const onnx::NodeProto &node,
+                                        llvm::ArrayRef<int64_t> in,
+                                        llvm::ArrayRef<int64_t> w,
+                                        llvm::StringRef what);
+
+/// Resolves the `auto_pad` attribute of a Conv or pooling node into
+/// `window.pads` for the spatial input sizes `spatialIn`: SAME_UPPER /
+/// SAME_LOWER pad so that output = ceil(input / stride) (the odd pad at the
+/// end for SAME_UPPER, at the begin for SAME_LOWER), VALID pads nothing,
+/// NOTSET keeps the pads. Returns whether the padding is SAME; fails (after
+/// im.fail()) on an unknown value.
+mlir::FailureOr<bool> resolveAutoPad(OnnxImporter &im,
+                                     const onnx::NodeProto &node,
+                                     llvm::ArrayRef<int64_t> spatialIn,
+                                     WindowAttrs &window);
 
 } // namespace tpuc::onnx_import
 

@@ -14,6 +14,7 @@
 #include "mlir/IR/BuiltinAttributes.h"
 #include <algorithm>
 #include <array>
+#include <optional>
 #include <utility>
 
 namespace tpuc::top {
@@ -63,6 +64,93 @@ inline mlir::LogicalResult verifyReluLimit(mlir::Operation *op,
   if (limit != -1.0 && !(limit > 0.0))
     return op->emitOpError("relu_limit must be positive or -1 (no limit), got ")
            << limit;
+  return mlir::success();
+}
+
+/// The integers of an optional I64ArrayAttr; `size` copies of `fill` when
+/// it is absent.
+inline llvm::SmallVector<int64_t>
+getIntegersOr(std::optional<mlir::ArrayAttr> attr, size_t size,
+              int64_t fill) {
+  if (attr)
+    return getIntegers(*attr);
+  return llvm::SmallVector<int64_t>(size, fill);
+}
+
+/// Checks the window attributes shared by the convolutions and the pools:
+/// 1 or 2 positive kernel entries, as many positive strides, begin-then-end
+/// pads that are not negative and, when `hasDilations` (the attribute is
+/// given), as many positive dilations.
+inline mlir::LogicalResult
+verifyWindowAttrs(mlir::Operation *op, llvm::ArrayRef<int64_t> kernel,
+                  llvm::ArrayRef<int64_t> strides,
+                  llvm::ArrayRef<int64_t> pads,
+                  llvm::ArrayRef<int64_t> dilations, bool hasDilations) {
+  size_t k = kernel.size();
+  if (k != 1 && k != 2)
+    return op->emitOpError("kernel_shape must have 1 or 2 entries, got ") << k;
+  if (llvm::any_of(kernel, [](int64_t v) { return v <= 0; }))
+    return op->emitOpError("kernel_shape entries must be positive");
+  if (strides.size() != k)
+    return op->emitOpError("strides must have ")
+           << k << " entries, got " << strides.size();
+  if (llvm::any_of(strides, [](int64_t v) { return v <= 0; }))
+    return op->emitOpError("strides must be positive");
+  if (pads.size() != 2 * k)
+    return op->emitOpError("pads must have ")
+           << 2 * k << " entries (begins, then ends), got " << pads.size();
+  if (llvm::any_of(pads, [](int64_t v) { return v < 0; }))
+    return op->emitOpError("pads must not be negative");
+  if (hasDilations) {
+    if (dilations.size() != k)
+      return op->emitOpError("dilations must have ")
+             << k << " entries, got " << dilations.size();
+    if (llvm::any_of(dilations, [](int64_t v) { return v <= 0; }))
+      return op->emitOpError("dilations must be positive");
+  }
+  return mlir::success();
+}
+
+/// Checks the input and filter shapes of a `k`-D (de)convolution against its
+/// rank and `kernel`; `what` names the op kind ("convolution"). Dimensions
+/// not known yet are not checked.
+inline mlir::LogicalResult verifyConvOperandRanks(mlir::Operation *op,
+                                                  llvm::ArrayRef<int64_t> in,
+                                                  llvm::ArrayRef<int64_t> w,
+                                                  llvm::ArrayRef<int64_t> kernel,
+                                                  llvm::StringRef what) {
+  size_t k = kernel.size();
+  if (!in.empty() && in.size() != k + 2)
+    return op->emitOpError("input must have rank ")
+           << k + 2 << " for a " << k << "-D " << what << ", got rank "
+           << in.size();
+  if (w.empty())
+    return mlir::success();
+  if (w.size() != k + 2)
+    return op->emitOpError("filter must have rank ")
+           << k + 2 << " for a " << k << "-D " << what << ", got rank "
+           << w.size();
+  for (size_t i = 0; i < k; ++i)
+    if (!mlir::ShapedType::isDynamic(w[2 + i]) && w[2 + i] != kernel[i])
+      return op->emitOpError("filter shape ")
+             << formatShape(w) << " does not match kernel_shape "
+             << formatShape(kernel);
+  return mlir::success();
+}
+
+/// Checks that `bias` (when it has a shape) holds `channels` elements.
+inline mlir::LogicalResult verifyBiasSize(mlir::Operation *op,
+                                          mlir::Value bias, int64_t channels) {
+  llvm::ArrayRef<int64_t> b = shapeOf(bias);
+  if (b.empty())
+    return mlir::success();
+  int64_t n = 1;
+  for (int64_t d : b)
+    n *= d;
+  if (n != channels)
+    return op->emitOpError("bias has ")
+           << n << " elements but there are " << channels
+           << " output channels";
   return mlir::success();
 }
 
@@ -301,6 +389,27 @@ inline mlir::FailureOr<int64_t> normalizeAxis(mlir::Operation *op,
     return op->emitOpError() << what << " " << axis
                              << " is out of range for rank " << rank;
   return axis < 0 ? axis + rank : axis;
+}
+
+/// A shape seen as [outer, shape[axis], inner] around one axis.
+struct AxisExtents {
+  int64_t axis;  ///< The axis, from 0.
+  int64_t outer; ///< The product of the dimensions before it.
+  int64_t inner; ///< The product of the dimensions after it.
+};
+
+/// The extents of `shape` around `axis` (negative counts from the end; the
+/// verifier has checked it is in range).
+inline AxisExtents axisExtents(llvm::ArrayRef<int64_t> shape, int64_t axis) {
+  int64_t rank = shape.size();
+  if (axis < 0)
+    axis += rank;
+  AxisExtents e{axis, 1, 1};
+  for (int64_t d = 0; d < axis; ++d)
+    e.outer *= shape[d];
+  for (int64_t d = axis + 1; d < rank; ++d)
+    e.inner *= shape[d];
+  return e;
 }
 
 /// Copies a strided view of `in` into the dense row-major `out`:

@@ -79,15 +79,8 @@ int64_t ConcatOp::getFlops() {
 
 LogicalResult ConcatOp::inference(InferenceParameter &p) {
   ArrayRef<int64_t> outShape = shapeOf(getOutput());
-  int64_t rank = outShape.size();
-  int64_t axis = static_cast<int64_t>(getAxis());
-  if (axis < 0)
-    axis += rank;
-  int64_t outer = 1, inner = 1;
-  for (int64_t d = 0; d < axis; ++d)
-    outer *= outShape[d];
-  for (int64_t d = axis + 1; d < rank; ++d)
-    inner *= outShape[d];
+  AxisExtents extents = axisExtents(outShape, static_cast<int64_t>(getAxis()));
+  int64_t axis = extents.axis, outer = extents.outer, inner = extents.inner;
   int64_t outChunk = outShape[axis] * inner;
   int64_t offset = 0;
   for (auto [i, input] : llvm::enumerate(getInputs())) {

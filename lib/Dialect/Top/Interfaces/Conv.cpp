@@ -5,6 +5,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "Common.h"
+#include "Window.h"
 
 #include "tpuc/Kernels/Conv.h"
 
@@ -13,37 +14,15 @@ using namespace tpuc;
 using namespace tpuc::top;
 
 SmallVector<int64_t> ConvOp::getDilationValues() {
-  if (auto dilations = getDilations())
-    return getIntegers(*dilations);
-  return SmallVector<int64_t>(getKernelShape().size(), 1);
+  return getIntegersOr(getDilations(), getKernelShape().size(), 1);
 }
 
 LogicalResult ConvOp::verify() {
   SmallVector<int64_t> kernel = getIntegers(getKernelShape());
-  size_t k = kernel.size();
-  if (k != 1 && k != 2)
-    return emitOpError("kernel_shape must have 1 or 2 entries, got ") << k;
-  if (llvm::any_of(kernel, [](int64_t v) { return v <= 0; }))
-    return emitOpError("kernel_shape entries must be positive");
-  SmallVector<int64_t> strides = getIntegers(getStrides());
-  if (strides.size() != k)
-    return emitOpError("strides must have ") << k << " entries, got "
-                                             << strides.size();
-  if (llvm::any_of(strides, [](int64_t v) { return v <= 0; }))
-    return emitOpError("strides must be positive");
-  SmallVector<int64_t> pads = getIntegers(getPads());
-  if (pads.size() != 2 * k)
-    return emitOpError("pads must have ")
-           << 2 * k << " entries (begins, then ends), got " << pads.size();
-  if (llvm::any_of(pads, [](int64_t v) { return v < 0; }))
-    return emitOpError("pads must not be negative");
-  if (auto dilations = getDilations()) {
-    if (dilations->size() != k)
-      return emitOpError("dilations must have ")
-             << k << " entries, got " << dilations->size();
-    if (llvm::any_of(getIntegers(*dilations), [](int64_t v) { return v <= 0; }))
-      return emitOpError("dilations must be positive");
-  }
+  if (failed(verifyWindowAttrs(*this, kernel, getIntegers(getStrides()),
+                               getIntegers(getPads()), getDilationValues(),
+                               getDilations().has_value())))
+    return failure();
   int64_t group = getGroup();
   if (group < 1)
     return emitOpError("group must be at least 1, got ") << group;
@@ -52,20 +31,9 @@ LogicalResult ConvOp::verify() {
 
   ArrayRef<int64_t> in = shapeOf(getInput());
   ArrayRef<int64_t> w = shapeOf(getFilter());
-  if (!in.empty() && in.size() != k + 2)
-    return emitOpError("input must have rank ")
-           << k + 2 << " for a " << k << "-D convolution, got rank "
-           << in.size();
+  if (failed(verifyConvOperandRanks(*this, in, w, kernel, "convolution")))
+    return failure();
   if (!w.empty()) {
-    if (w.size() != k + 2)
-      return emitOpError("filter must have rank ")
-             << k + 2 << " for a " << k << "-D convolution, got rank "
-             << w.size();
-    for (size_t i = 0; i < k; ++i)
-      if (!ShapedType::isDynamic(w[2 + i]) && w[2 + i] != kernel[i])
-        return emitOpError("filter shape ")
-               << formatShape(w) << " does not match kernel_shape "
-               << formatShape(kernel);
     if (!ShapedType::isDynamic(w[0]) && w[0] % group != 0)
       return emitOpError("output channels (")
              << w[0] << ") are not divisible by group (" << group << ")";
@@ -74,16 +42,9 @@ LogicalResult ConvOp::verify() {
       return emitOpError("input has ")
              << in[1] << " channels but filter expects " << w[1] << " x group "
              << group << " = " << w[1] * group;
-    ArrayRef<int64_t> b = shapeOf(getBias());
-    if (!b.empty() && !ShapedType::isDynamic(w[0])) {
-      int64_t n = 1;
-      for (int64_t d : b)
-        n *= d;
-      if (n != w[0])
-        return emitOpError("bias has ")
-               << n << " elements but there are " << w[0]
-               << " output channels";
-    }
+    if (!ShapedType::isDynamic(w[0]) &&
+        failed(verifyBiasSize(*this, getBias(), w[0])))
+      return failure();
   }
   return success();
 }
@@ -93,10 +54,7 @@ LogicalResult ConvOp::inferShapes() {
   FailureOr<SmallVector<int64_t>> w = getStaticShape(*this, getFilter());
   if (failed(in) || failed(w))
     return failure();
-  SmallVector<int64_t> kernel = getIntegers(getKernelShape());
-  SmallVector<int64_t> strides = getIntegers(getStrides());
-  SmallVector<int64_t> pads = getIntegers(getPads());
-  SmallVector<int64_t> dilations = getDilationValues();
+  auto [kernel, strides, pads, dilations] = getWindowParams(*this);
   size_t k = kernel.size();
   SmallVector<int64_t> out = {(*in)[0], (*w)[0]};
   for (size_t i = 0; i < k; ++i) {
@@ -112,29 +70,15 @@ LogicalResult ConvOp::inferShapes() {
 }
 
 int64_t ConvOp::getFlops() {
-  ArrayRef<int64_t> w = shapeOf(getFilter());
-  if (w.empty())
-    return 0;
-  int64_t macsPerOutput = 1;
-  for (size_t i = 1; i < w.size(); ++i)
-    macsPerOutput *= w[i];
-  int64_t outputs = numElements(getOutput());
-  int64_t flops = 2 * macsPerOutput * outputs;
-  if (!isa<NoneType>(getBias().getType()))
-    flops += outputs;
-  if (getDoRelu())
-    flops += outputs;
-  return flops;
+  // Every output element meets IC/group x kernel filter taps.
+  return convFlops(*this, numElements(getOutput()));
 }
 
 /// The kernel geometry of the op (a 1-D convolution has height 1).
 static kernels::ConvShape toKernelShape(ConvOp op) {
   ArrayRef<int64_t> in = shapeOf(op.getInput());
   ArrayRef<int64_t> out = shapeOf(op.getOutput());
-  SmallVector<int64_t> kernel = getIntegers(op.getKernelShape());
-  SmallVector<int64_t> strides = getIntegers(op.getStrides());
-  SmallVector<int64_t> pads = getIntegers(op.getPads());
-  SmallVector<int64_t> dilations = op.getDilationValues();
+  auto [kernel, strides, pads, dilations] = getWindowParams(op);
   bool is1d = kernel.size() == 1;
   size_t k = kernel.size();
   kernels::ConvShape s;

@@ -5,6 +5,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "Common.h"
+#include "Window.h"
 
 #include "tpuc/Support/Parallel.h"
 
@@ -13,43 +14,20 @@ using namespace tpuc;
 using namespace tpuc::top;
 
 SmallVector<int64_t> DeconvOp::getDilationValues() {
-  if (auto dilations = getDilations())
-    return getIntegers(*dilations);
-  return SmallVector<int64_t>(getKernelShape().size(), 1);
+  return getIntegersOr(getDilations(), getKernelShape().size(), 1);
 }
 
 SmallVector<int64_t> DeconvOp::getOutputPaddingValues() {
-  if (auto padding = getOutputPadding())
-    return getIntegers(*padding);
-  return SmallVector<int64_t>(getKernelShape().size(), 0);
+  return getIntegersOr(getOutputPadding(), getKernelShape().size(), 0);
 }
 
 LogicalResult DeconvOp::verify() {
   SmallVector<int64_t> kernel = getIntegers(getKernelShape());
   size_t k = kernel.size();
-  if (k != 1 && k != 2)
-    return emitOpError("kernel_shape must have 1 or 2 entries, got ") << k;
-  if (llvm::any_of(kernel, [](int64_t v) { return v <= 0; }))
-    return emitOpError("kernel_shape entries must be positive");
-  SmallVector<int64_t> strides = getIntegers(getStrides());
-  if (strides.size() != k)
-    return emitOpError("strides must have ")
-           << k << " entries, got " << strides.size();
-  if (llvm::any_of(strides, [](int64_t v) { return v <= 0; }))
-    return emitOpError("strides must be positive");
-  SmallVector<int64_t> pads = getIntegers(getPads());
-  if (pads.size() != 2 * k)
-    return emitOpError("pads must have ")
-           << 2 * k << " entries (begins, then ends), got " << pads.size();
-  if (llvm::any_of(pads, [](int64_t v) { return v < 0; }))
-    return emitOpError("pads must not be negative");
-  if (auto dilations = getDilations()) {
-    if (dilations->size() != k)
-      return emitOpError("dilations must have ")
-             << k << " entries, got " << dilations->size();
-    if (llvm::any_of(getIntegers(*dilations), [](int64_t v) { return v <= 0; }))
-      return emitOpError("dilations must be positive");
-  }
+  if (failed(verifyWindowAttrs(*this, kernel, getIntegers(getStrides()),
+                               getIntegers(getPads()), getDilationValues(),
+                               getDilations().has_value())))
+    return failure();
   if (auto padding = getOutputPadding()) {
     if (padding->size() != k)
       return emitOpError("output_padding must have ")
@@ -65,21 +43,10 @@ LogicalResult DeconvOp::verify() {
 
   ArrayRef<int64_t> in = shapeOf(getInput());
   ArrayRef<int64_t> w = shapeOf(getFilter());
-  if (!in.empty() && in.size() != k + 2)
-    return emitOpError("input must have rank ")
-           << k + 2 << " for a " << k << "-D deconvolution, got rank "
-           << in.size();
+  if (failed(verifyConvOperandRanks(*this, in, w, kernel, "deconvolution")))
+    return failure();
   if (w.empty())
     return success();
-  if (w.size() != k + 2)
-    return emitOpError("filter must have rank ")
-           << k + 2 << " for a " << k << "-D deconvolution, got rank "
-           << w.size();
-  for (size_t i = 0; i < k; ++i)
-    if (!ShapedType::isDynamic(w[2 + i]) && w[2 + i] != kernel[i])
-      return emitOpError("filter shape ")
-             << formatShape(w) << " does not match kernel_shape "
-             << formatShape(kernel);
   if (!ShapedType::isDynamic(w[0]) && w[0] % group != 0)
     return emitOpError("input channels (")
            << w[0] << ") are not divisible by group (" << group << ")";
@@ -87,16 +54,9 @@ LogicalResult DeconvOp::verify() {
       !ShapedType::isDynamic(w[0]) && in[1] != w[0])
     return emitOpError("input has ")
            << in[1] << " channels but the filter expects " << w[0];
-  ArrayRef<int64_t> b = shapeOf(getBias());
-  if (!b.empty() && !ShapedType::isDynamic(w[1])) {
-    int64_t n = 1;
-    for (int64_t d : b)
-      n *= d;
-    if (n != w[1] * group)
-      return emitOpError("bias has ")
-             << n << " elements but there are " << w[1] * group
-             << " output channels";
-  }
+  if (!ShapedType::isDynamic(w[1]) &&
+      failed(verifyBiasSize(*this, getBias(), w[1] * group)))
+    return failure();
   return success();
 }
 
@@ -105,10 +65,7 @@ LogicalResult DeconvOp::inferShapes() {
   FailureOr<SmallVector<int64_t>> w = getStaticShape(*this, getFilter());
   if (failed(in) || failed(w))
     return failure();
-  SmallVector<int64_t> kernel = getIntegers(getKernelShape());
-  SmallVector<int64_t> strides = getIntegers(getStrides());
-  SmallVector<int64_t> pads = getIntegers(getPads());
-  SmallVector<int64_t> dilations = getDilationValues();
+  auto [kernel, strides, pads, dilations] = getWindowParams(*this);
   SmallVector<int64_t> outPad = getOutputPaddingValues();
   size_t k = kernel.size();
   SmallVector<int64_t> out = {(*in)[0],
@@ -125,20 +82,8 @@ LogicalResult DeconvOp::inferShapes() {
 }
 
 int64_t DeconvOp::getFlops() {
-  ArrayRef<int64_t> w = shapeOf(getFilter());
-  if (w.empty())
-    return 0;
   // Every input element meets OC/group x kernel filter taps.
-  int64_t tapsPerInput = 1;
-  for (size_t i = 1; i < w.size(); ++i)
-    tapsPerInput *= w[i];
-  int64_t outputs = numElements(getOutput());
-  int64_t flops = 2 * tapsPerInput * numElements(getInput());
-  if (!isa<NoneType>(getBias().getType()))
-    flops += outputs;
-  if (getDoRelu())
-    flops += outputs;
-  return flops;
+  return convFlops(*this, numElements(getInput()));
 }
 
 LogicalResult DeconvOp::inference(InferenceParameter &p) {
@@ -150,11 +95,8 @@ LogicalResult DeconvOp::inference(InferenceParameter &p) {
   int64_t ih = is1d ? 1 : inShape[2], iw = inShape.back();
   int64_t oc = outShape[1];
   int64_t oh = is1d ? 1 : outShape[2], ow = outShape.back();
-  SmallVector<int64_t> kernel = getIntegers(getKernelShape());
+  auto [kernel, strides, pads, dil] = getWindowParams(*this);
   int64_t kh = is1d ? 1 : kernel[0], kw = kernel.back();
-  SmallVector<int64_t> strides = getIntegers(getStrides());
-  SmallVector<int64_t> pads = getIntegers(getPads());
-  SmallVector<int64_t> dil = getDilationValues();
   int64_t sh = is1d ? 1 : strides[0], sw = strides.back();
   int64_t dh = is1d ? 1 : dil[0], dw = dil.back();
   int64_t pt = is1d ? 0 : pads[0], pl = is1d ? pads[0] : pads[1];

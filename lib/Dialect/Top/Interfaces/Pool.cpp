@@ -5,6 +5,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "Common.h"
+#include "Window.h"
 
 #include "tpuc/Support/Parallel.h"
 
@@ -17,52 +18,28 @@ using namespace tpuc::top;
 namespace {
 
 /// The attributes shared by the pooling ops, spatial axes first to last.
-struct PoolParams {
-  SmallVector<int64_t> kernel, strides, pads, dilations;
+struct PoolParams : WindowParams {
   bool ceilMode = false;
 };
 
 template <typename OpTy> PoolParams getParams(OpTy op) {
   PoolParams p;
-  p.kernel = getIntegers(op.getKernelShape());
-  p.strides = getIntegers(op.getStrides());
-  p.pads = getIntegers(op.getPads());
-  p.dilations = op.getDilationValues();
+  static_cast<WindowParams &>(p) = getWindowParams(op);
   p.ceilMode = op.getCeilMode();
   return p;
 }
 
 template <typename OpTy> SmallVector<int64_t> dilationValues(OpTy op) {
-  if (auto dilations = op.getDilations())
-    return getIntegers(*dilations);
-  return SmallVector<int64_t>(op.getKernelShape().size(), 1);
+  return getIntegersOr(op.getDilations(), op.getKernelShape().size(), 1);
 }
 
 /// Checks the window attributes against each other and the input rank.
 LogicalResult verifyPool(Operation *op, const PoolParams &p, Value input,
                          bool hasDilations, double reluLimit) {
   size_t k = p.kernel.size();
-  if (k != 1 && k != 2)
-    return op->emitOpError("kernel_shape must have 1 or 2 entries, got ") << k;
-  if (llvm::any_of(p.kernel, [](int64_t v) { return v <= 0; }))
-    return op->emitOpError("kernel_shape entries must be positive");
-  if (p.strides.size() != k)
-    return op->emitOpError("strides must have ")
-           << k << " entries, got " << p.strides.size();
-  if (llvm::any_of(p.strides, [](int64_t v) { return v <= 0; }))
-    return op->emitOpError("strides must be positive");
-  if (p.pads.size() != 2 * k)
-    return op->emitOpError("pads must have ")
-           << 2 * k << " entries (begins, then ends), got " << p.pads.size();
-  if (llvm::any_of(p.pads, [](int64_t v) { return v < 0; }))
-    return op->emitOpError("pads must not be negative");
-  if (hasDilations) {
-    if (p.dilations.size() != k)
-      return op->emitOpError("dilations must have ")
-             << k << " entries, got " << p.dilations.size();
-    if (llvm::any_of(p.dilations, [](int64_t v) { return v <= 0; }))
-      return op->emitOpError("dilations must be positive");
-  }
+  if (failed(verifyWindowAttrs(op, p.kernel, p.strides, p.pads, p.dilations,
+                               hasDilations)))
+    return failure();
   // A pad as large as the window would make windows of padding only.
   for (size_t i = 0; i < k; ++i) {
     int64_t extent = p.dilations[i] * (p.kernel[i] - 1) + 1;

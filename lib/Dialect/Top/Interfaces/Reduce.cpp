@@ -205,15 +205,8 @@ int64_t ArgOp::getFlops() { return numElements(getInput()); }
 
 LogicalResult ArgOp::inference(InferenceParameter &p) {
   ArrayRef<int64_t> in = shapeOf(getInput());
-  int64_t rank = in.size();
-  int64_t axis = static_cast<int64_t>(getAxis());
-  if (axis < 0)
-    axis += rank;
-  int64_t outer = 1, inner = 1;
-  for (int64_t d = 0; d < axis; ++d)
-    outer *= in[d];
-  for (int64_t d = axis + 1; d < rank; ++d)
-    inner *= in[d];
+  AxisExtents extents = axisExtents(in, static_cast<int64_t>(getAxis()));
+  int64_t axis = extents.axis, outer = extents.outer, inner = extents.inner;
   int64_t dim = in[axis];
   bool max = getMode() == "ArgMax";
   bool last = getSelectLastIndex();

@@ -58,15 +58,8 @@ int64_t SplitOp::getFlops() { return 0; }
 
 LogicalResult SplitOp::inference(InferenceParameter &p) {
   ArrayRef<int64_t> shape = shapeOf(getInput());
-  int64_t rank = shape.size();
-  int64_t axis = static_cast<int64_t>(getAxis());
-  if (axis < 0)
-    axis += rank;
-  int64_t outer = 1, inner = 1;
-  for (int64_t d = 0; d < axis; ++d)
-    outer *= shape[d];
-  for (int64_t d = axis + 1; d < rank; ++d)
-    inner *= shape[d];
+  AxisExtents extents = axisExtents(shape, static_cast<int64_t>(getAxis()));
+  int64_t axis = extents.axis, outer = extents.outer, inner = extents.inner;
   int64_t inChunk = shape[axis] * inner;
   int64_t offset = 0;
   for (auto [i, size] : llvm::enumerate(getIntegers(getSplitSize()))) {

@@ -9,11 +9,11 @@ the graph's input and output names. `check` prints `<name>: ok` per
 reference array that the outputs match (|diff| <= 1e-5 * max(1, |ref|)),
 `<name>: MISMATCH ...` otherwise.
 """
-import sys
-
 import numpy as np
-import onnx
-from onnx import TensorProto, helper, numpy_helper
+from onnx import helper, numpy_helper
+
+import model_gen_common as common
+from model_gen_common import value
 
 I64_MAX = np.iinfo(np.int64).max
 
@@ -22,16 +22,8 @@ def const(name, array):
     return numpy_helper.from_array(np.asarray(array), name)
 
 
-def value(name, shape):
-    return helper.make_tensor_value_info(name, TensorProto.FLOAT, shape)
-
-
 def save(nodes, inputs, outputs, inits, path, opset):
-    graph = helper.make_graph(nodes, "data", inputs, outputs, inits)
-    model = helper.make_model(
-        graph, opset_imports=[helper.make_opsetid("", opset)])
-    model.ir_version = 7
-    onnx.save(model, path)
+    common.save(nodes, inputs, outputs, inits, path, opset, "data")
 
 
 def torch_view(path):
@@ -209,19 +201,11 @@ def check(out_path, ref_path):
             print(f"{name}: MISMATCH max diff {np.max(np.abs(a - b))}")
 
 
-def main():
-    kind, path = sys.argv[1], sys.argv[2]
-    if kind == "check":
-        check(path, sys.argv[3])
-        return
+def make(kind, path):
     if kind.startswith("legacy"):
-        io = legacy(path, int(kind[len("legacy"):]))
-    else:
-        io = globals()[kind](path)
-    if len(sys.argv) > 4 and io:
-        np.savez(sys.argv[3], **io[0])
-        np.savez(sys.argv[4], **io[1])
+        return legacy(path, int(kind[len("legacy"):]))
+    return globals()[kind](path)
 
 
 if __name__ == "__main__":
-    main()
+    common.main(make, check)

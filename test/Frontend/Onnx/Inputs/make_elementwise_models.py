@@ -9,27 +9,19 @@ graph's input and output names. `check` prints `<name>: ok` per reference
 array that the outputs match (|diff| <= 1e-5 * max(1, |ref|)), and
 `<name>: MISMATCH ...` otherwise.
 """
-import sys
-
 import numpy as np
-import onnx
 from onnx import TensorProto, helper, numpy_helper
+
+import model_gen_common as common
+from model_gen_common import value
 
 
 def const(name, array, dtype=np.float32):
     return numpy_helper.from_array(np.asarray(array, dtype=dtype), name)
 
 
-def value(name, shape, elem=TensorProto.FLOAT):
-    return helper.make_tensor_value_info(name, elem, shape)
-
-
 def save(nodes, inputs, outputs, inits, path, opset):
-    graph = helper.make_graph(nodes, "elementwise", inputs, outputs, inits)
-    model = helper.make_model(
-        graph, opset_imports=[helper.make_opsetid("", opset)])
-    model.ir_version = 7
-    onnx.save(model, path)
+    common.save(nodes, inputs, outputs, inits, path, opset, "elementwise")
 
 
 def scalar_ops(path):
@@ -143,16 +135,5 @@ def check(out_path, ref_path):
             print(f"{name}: MISMATCH max diff {diff.max():.3g}")
 
 
-def main():
-    kind, path = sys.argv[1], sys.argv[2]
-    if kind == "check":
-        check(path, sys.argv[3])
-        return
-    io = globals()[kind](path)
-    if len(sys.argv) > 4 and io:
-        np.savez(sys.argv[3], **io[0])
-        np.savez(sys.argv[4], **io[1])
-
-
 if __name__ == "__main__":
-    main()
+    common.main(lambda kind, path: globals()[kind](path), check)
