@@ -216,7 +216,15 @@ def loadavg():
 
 def machine():
     model = re.search(r"Model name:\s*(.*)", sh("lscpu"))
+    flags = set()
+    for line in open("/proc/cpuinfo"):
+        if line.startswith("flags"):
+            flags = set(line.split(":", 1)[1].split())
+            break
+    simd = [f for f in ("avx2", "avx512f", "avx512_vnni", "avx512_bf16")
+            if f in flags]
     return {
+        "simd": ", ".join(simd) or "no AVX2",
         "cpu": model.group(1).strip() if model else platform.processor(),
         "cpus": os.cpu_count(),
         "mem": sh("free -g | awk '/Mem:/ {print $2}'") + " GiB",
@@ -241,7 +249,7 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--build", default=os.path.join(ROOT, "build"))
     ap.add_argument("--models", default="resnet18,mobilenet_v2")
-    ap.add_argument("--threads", default="2",
+    ap.add_argument("--threads", default="2,1",
                     help="thread counts, comma-separated; the first one is "
                          "the one the goals are judged at")
     ap.add_argument("--warmup", type=int, default=5)
@@ -372,7 +380,7 @@ def measure(d, r, t, main_t, args, exe, tools, torch_py, ort_js, node,
     """One round of model m at t threads: tpuc, torch, ort (and, at the
     main thread count, model_runner end to end)."""
     mdir, onnx_path, in_npz, in_bin, mlir, shape = prep
-    profile = args.profile if (r == 0 and main_t) else 0
+    profile = args.profile if r == 0 else 0
     out_npz = os.path.join(mdir, "tpuc_out.npz")
     x = run_json([exe, mlir, in_npz, str(t), str(args.warmup),
                   str(args.iters), str(profile), out_npz], cwd=mdir)
@@ -439,9 +447,12 @@ def write_report(args, threads, rows, load_before, load_after, loads,
     w("")
     w("## Top interpreter, batch-1 latency")
     w("")
-    w(f"- Machine: {mach['cpu']}, {mach['cpus']} CPUs, {mach['mem']} RAM, "
+    w(f"- Machine: {mach['cpu']} ({mach['simd']}), {mach['cpus']} CPUs, "
+      f"{mach['mem']} RAM, "
       f"Linux {mach['kernel']}; run {started}.")
-    w(f"- Command: `{cmd}`")
+    w(f"- Command: `{cmd.strip()}` (in effect: `--threads {args.threads} "
+      f"--iters {args.iters} --rounds {args.rounds} --warmup {args.warmup} "
+      f"--e2e_runs {args.e2e_runs} --profile {args.profile}`)")
     w(f"- Threads: {t} for every framework (tpuc `--threads {t}`; "
       f"`torch.set_num_threads({t})`; onnxruntime `intraOpNumThreads: {t}`, "
       "`interOpNumThreads: 1`)"
@@ -449,9 +460,13 @@ def write_report(args, threads, rows, load_before, load_after, loads,
          "(second table)." if threads[1:] else "."))
     w(f"- Load average (1, 5, 15 min) before: {', '.join(load_before)}; "
       f"after: {', '.join(load_after)}; 1-min load at the start of each "
-      f"measurement: {min(loads):.2f}–{max(loads):.2f}.")
-    loaded = max(loads + [float(x) for x in load_before + load_after]) > \
-        0.5 * (mach["cpus"] or 1)
+      f"measurement (the benchmark's own threads included): "
+      f"{min(loads):.2f}–{max(loads):.2f}.")
+    # The benchmark itself keeps up to max(threads) cores busy; load beyond
+    # that (or any load before it started) is other work.
+    cpus = mach["cpus"] or 1
+    loaded = (float(load_before[0]) > 0.5 * cpus or
+              max(loads + [float(load_after[0])]) > max(threads) + 0.5)
     if loaded:
         w("  **The machine was loaded**: other work (compilers of the other "
           "engineers) shared these cores. Absolute times are inflated and "
@@ -535,19 +550,22 @@ def write_report(args, threads, rows, load_before, load_after, loads,
           f"{r['create']:.0f} | cosine {cos:.6f}, max abs diff "
           f"{maxdiff:.2g} (max \\|ref\\| {maxref:.2g}) |")
     w("")
-    w(f"### tpuc time per Top op type, {t} threads")
+    w("### tpuc time per Top op type")
     w("")
-    w(f"Mean of {args.profile} profiled invokes (after the timed ones), a "
-      "per-tensor callback timestamping the end of each op; the total can "
-      "differ from the median above.")
+    w(f"Mean of {args.profile} profiled invokes (after the timed ones, first "
+      "round), a per-tensor callback timestamping the end of each op; "
+      "convolutions are split by kind. The total can differ from the "
+      "medians above.")
     w("")
-    for r in main_rows:
+    for r in rows:
         prof = r["profile"] or {}
         total = sum(v[0] for v in prof.values()) or 1.0
         items = sorted(prof.items(), key=lambda kv: -kv[1][0])
-        w(f"- **{r['model']}** (total {total:.1f} ms): " + ", ".join(
-            f"{k.removeprefix('top.')} ×{v[1]} {v[0]:.1f} ms "
-            f"({100 * v[0] / total:.0f} %)" for k, v in items if v[0] >= 0.05))
+        w(f"- **{r['model']}, {r['threads']} thread"
+          f"{'s' if r['threads'] > 1 else ''}** (total {total:.1f} ms): "
+          + ", ".join(f"{k.removeprefix('top.')} ×{v[1]} {v[0]:.1f} ms "
+                      f"({100 * v[0] / total:.0f} %)"
+                      for k, v in items if v[0] >= 0.05))
     w("")
     w("## Goals")
     w("")

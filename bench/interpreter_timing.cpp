@@ -55,6 +55,30 @@ static long statusKb(const std::string &field) {
   return -1;
 }
 
+/// The profile's class of an op: its name; convolutions split further into
+/// depthwise, grouped, 1x1 and KxK ones.
+static std::string profileKey(mlir::Operation *op) {
+  std::string key = op->getName().getStringRef().str();
+  if (key != "top.Conv")
+    return key;
+  int64_t group = 1;
+  if (auto attr = op->getAttrOfType<mlir::IntegerAttr>("group"))
+    group = attr.getInt();
+  int64_t channels = 0;
+  if (auto type = llvm::dyn_cast<mlir::RankedTensorType>(
+          op->getOperand(0).getType()))
+    if (type.getRank() > 1)
+      channels = type.getDimSize(1);
+  if (group > 1)
+    return key + (group == channels ? " depthwise" : " grouped");
+  std::string kernel;
+  if (auto attr = op->getAttrOfType<mlir::ArrayAttr>("kernel_shape"))
+    for (mlir::Attribute a : attr)
+      if (auto i = llvm::dyn_cast<mlir::IntegerAttr>(a))
+        kernel += (kernel.empty() ? "" : "x") + std::to_string(i.getInt());
+  return key + " " + (kernel.empty() ? "other" : kernel);
+}
+
 static int fail(llvm::Error err) {
   llvm::errs() << "error: " << llvm::toString(std::move(err)) << "\n";
   return 1;
@@ -131,7 +155,7 @@ int main(int argc, char **argv) {
   std::map<std::string, std::string> opType; // tensor name -> op type
   module->walk([&](mlir::Operation *op) {
     for (mlir::Value result : op->getResults())
-      opType[getName(result)] = op->getName().getStringRef().str();
+      opType[getName(result)] = profileKey(op);
   });
   std::map<std::string, double> perType;
   std::map<std::string, int> countType;

@@ -410,8 +410,32 @@ FailureOr<bool> OnnxImporter::tryFold(Operation *op,
   inference.deinit(param);
   if (failed(ok))
     return failure();
-  for (auto [i, result] : llvm::enumerate(op->getResults()))
-    setConstant(names[i], Array::fromFloat(shapeOf(result), outputs[i]));
+  // Integer constants stay integers: when every operand is an integer
+  // constant (shape arithmetic: Shape -> Gather -> Div ...), the results are
+  // truncated toward zero as ONNX's integer ops do, so 194 / 3 is 64.
+  bool integer = llvm::any_of(op->getOperands(), [](Value v) {
+    return !isa<NoneType>(v.getType());
+  });
+  for (Value operand : op->getOperands()) {
+    if (isa<NoneType>(operand.getType()))
+      continue;
+    const Array *c = getConstant(
+        getName(operand.getDefiningOp<top::WeightOp>().getOperation()));
+    DType t = c ? c->dtype() : DType::F32;
+    if (t == DType::F32 || t == DType::F64 || t == DType::F16)
+      integer = false;
+  }
+  for (auto [i, result] : llvm::enumerate(op->getResults())) {
+    if (!integer) {
+      setConstant(names[i], Array::fromFloat(shapeOf(result), outputs[i]));
+      continue;
+    }
+    SmallVector<int64_t> ints;
+    for (float v : outputs[i])
+      ints.push_back(static_cast<int64_t>(std::clamp<double>(
+          std::trunc(v), -9.2e18, 9.2e18)));
+    setConstant(names[i], Array::fromData<int64_t>(shapeOf(result), ints));
+  }
   op->erase();
   return true;
 }
