@@ -12,7 +12,12 @@
 
 #include "llvm/Support/FormatVariadic.h"
 
+#include <cstdint>
+#include <memory>
+#include <mutex>
 #include <optional>
+#include <stdexcept>
+#include <vector>
 
 using namespace llvm;
 using namespace tpuc::kernels::detail;
@@ -105,13 +110,39 @@ void referenceConv2D(const ConvShape &s, const float *input,
 
 namespace {
 /// The primitive computing one chunk of `units` units (groups or output
-/// channels) of one image.
+/// channels) of one image. The primitive is created with format_tag::any so
+/// that oneDNN picks its blocked layouts (and its fast kernels); the plain
+/// user buffers are reordered into and out of them around each execution
+/// (reorders are exact copies, so this changes no value).
 struct ChunkPrimitive {
   int64_t units = 0;
   dnnl::convolution_forward::primitive_desc pd;
   dnnl::convolution_forward primitive;
+  /// The plain (nchw / oihw / goihw / x) descriptions of the user buffers.
   dnnl::memory::desc src, weights, bias, dst;
+  /// Reorders user -> primitive layout (src, weights) and back (dst); unset
+  /// when the layouts agree.
+  std::optional<dnnl::reorder> srcReorder, weightsReorder, dstReorder;
+  /// Bytes of the per-thread work buffer: blocked src, blocked dst and
+  /// scratchpad, each at a 64-byte aligned offset.
+  size_t srcBytes = 0, dstBytes = 0, scratchBytes = 0;
 };
+
+/// A per-thread, grow-only work buffer shared by all convolutions: its
+/// contents are fully rewritten before each use.
+char *workBuffer(size_t bytes) {
+  thread_local std::unique_ptr<char[]> buffer;
+  thread_local size_t size = 0;
+  if (size < bytes + 64) {
+    buffer.reset();
+    buffer.reset(new char[bytes + 64]);
+    size = bytes + 64;
+  }
+  auto address = reinterpret_cast<uintptr_t>(buffer.get());
+  return buffer.get() + ((64 - address % 64) % 64);
+}
+
+size_t roundUp64(size_t n) { return (n + 63) / 64 * 64; }
 } // namespace
 
 struct Conv2D::Impl {
@@ -122,10 +153,21 @@ struct Conv2D::Impl {
   int64_t units = 0, unitsPerChunk = 0, chunksPerImage = 0;
   ChunkPrimitive full;
   std::optional<ChunkPrimitive> tail;
+  /// The filter reordered into each chunk's layout (one entry per chunk of
+  /// an image), made on the first run with `cachedFilter` and reused while
+  /// runs pass the same filter buffer.
+  mutable std::mutex mutex;
+  bool constantFilter = false;
+  mutable const float *cachedFilter = nullptr;
+  mutable std::vector<std::vector<float>> chunkWeights;
 
   ChunkPrimitive build(int64_t units) const;
-  void runChunk(int64_t chunk, const float *input, const float *filter,
-                const float *bias, float *output) const;
+  const ChunkPrimitive &primitiveFor(int64_t chunkInImage) const {
+    return (chunkInImage + 1) * unitsPerChunk <= units ? full : *tail;
+  }
+  void prepareWeights(int64_t chunkInImage, const float *filter) const;
+  void runChunk(int64_t chunk, const float *input, const float *bias,
+                float *output) const;
 };
 
 ChunkPrimitive Conv2D::Impl::build(int64_t n) const {
@@ -137,16 +179,19 @@ ChunkPrimitive Conv2D::Impl::build(int64_t n) const {
   int64_t dstChannels = byGroup ? n * ocg : n;
   ChunkPrimitive p;
   p.units = n;
-  p.src = dnnl::memory::desc({1, srcChannels, s.inHeight, s.inWidth}, dt::f32,
-                             tag::nchw);
-  p.dst = dnnl::memory::desc({1, dstChannels, s.outHeight, s.outWidth}, dt::f32,
-                             tag::nchw);
-  if (byGroup)
-    p.weights = dnnl::memory::desc({n, ocg, icg, s.kernelHeight, s.kernelWidth},
-                                   dt::f32, tag::goihw);
-  else
-    p.weights = dnnl::memory::desc(
-        {n, s.inChannels, s.kernelHeight, s.kernelWidth}, dt::f32, tag::oihw);
+  dnnl::memory::dims srcDims = {1, srcChannels, s.inHeight, s.inWidth};
+  dnnl::memory::dims dstDims = {1, dstChannels, s.outHeight, s.outWidth};
+  dnnl::memory::dims weightsDims =
+      byGroup ? dnnl::memory::dims{n, ocg, icg, s.kernelHeight, s.kernelWidth}
+              : dnnl::memory::dims{n, s.inChannels, s.kernelHeight,
+                                   s.kernelWidth};
+  p.src = dnnl::memory::desc(srcDims, dt::f32, tag::nchw);
+  p.dst = dnnl::memory::desc(dstDims, dt::f32, tag::nchw);
+  p.weights =
+      dnnl::memory::desc(weightsDims, dt::f32, byGroup ? tag::goihw : tag::oihw);
+  dnnl::memory::desc anySrc(srcDims, dt::f32, tag::any);
+  dnnl::memory::desc anyDst(dstDims, dt::f32, tag::any);
+  dnnl::memory::desc anyWeights(weightsDims, dt::f32, tag::any);
   if (s.hasBias)
     p.bias = dnnl::memory::desc({dstChannels}, dt::f32, tag::x);
   dnnl::memory::dims strides = {s.strideHeight, s.strideWidth};
@@ -156,42 +201,103 @@ ChunkPrimitive Conv2D::Impl::build(int64_t n) const {
   auto prop = dnnl::prop_kind::forward_inference;
   auto alg = dnnl::algorithm::convolution_direct;
   auto desc = s.hasBias
-                  ? dnnl::convolution_forward::desc(prop, alg, p.src, p.weights,
-                                                    p.bias, p.dst, strides,
-                                                    dilations, padBegin, padEnd)
-                  : dnnl::convolution_forward::desc(prop, alg, p.src, p.weights,
-                                                    p.dst, strides, dilations,
-                                                    padBegin, padEnd);
+                  ? dnnl::convolution_forward::desc(
+                        prop, alg, anySrc, anyWeights, p.bias, anyDst, strides,
+                        dilations, padBegin, padEnd)
+                  : dnnl::convolution_forward::desc(prop, alg, anySrc,
+                                                    anyWeights, anyDst, strides,
+                                                    dilations, padBegin, padEnd);
   p.pd = dnnl::convolution_forward::primitive_desc(
       desc, makeAttr(s.doRelu, s.reluLimit), engine);
   p.primitive = dnnl::convolution_forward(p.pd);
+  dnnl::primitive_attr reorderAttr;
+  reorderAttr.set_scratchpad_mode(dnnl::scratchpad_mode::user);
+  auto makeReorder = [&](const dnnl::memory::desc &from,
+                         const dnnl::memory::desc &to)
+      -> std::optional<dnnl::reorder> {
+    if (from == to)
+      return std::nullopt;
+    dnnl::reorder::primitive_desc rpd(engine, from, engine, to, reorderAttr);
+    if (rpd.scratchpad_desc().get_size() > 0)
+      throw std::runtime_error("reorder needs a scratchpad");
+    return dnnl::reorder(rpd);
+  };
+  p.srcReorder = makeReorder(p.src, p.pd.src_desc());
+  p.weightsReorder = makeReorder(p.weights, p.pd.weights_desc());
+  p.dstReorder = makeReorder(p.pd.dst_desc(), p.dst);
+  p.srcBytes = p.srcReorder ? roundUp64(p.pd.src_desc().get_size()) : 0;
+  p.dstBytes = p.dstReorder ? roundUp64(p.pd.dst_desc().get_size()) : 0;
+  p.scratchBytes = roundUp64(p.pd.scratchpad_desc().get_size());
   return p;
 }
 
+void Conv2D::Impl::prepareWeights(int64_t chunkInImage,
+                                  const float *filter) const {
+  const ConvShape &s = shape;
+  const ChunkPrimitive &p = primitiveFor(chunkInImage);
+  int64_t first = chunkInImage * unitsPerChunk;
+  int64_t icg = s.inChannels / s.groups, ocg = s.outChannels / s.groups;
+  int64_t firstOut = byGroup ? first * ocg : first;
+  int64_t kernel = s.kernelHeight * s.kernelWidth;
+  std::vector<float> &blocked = chunkWeights[chunkInImage];
+  if (!p.weightsReorder) {
+    blocked.clear();
+    return;
+  }
+  blocked.resize(p.pd.weights_desc().get_size() / sizeof(float) + 1);
+  dnnl::memory from(p.weights, engine,
+                    const_cast<float *>(filter + firstOut * icg * kernel));
+  dnnl::memory to(p.pd.weights_desc(), engine, blocked.data());
+  dnnl::stream stream(engine);
+  p.weightsReorder->execute(stream, from, to);
+  stream.wait();
+}
+
 void Conv2D::Impl::runChunk(int64_t chunk, const float *input,
-                            const float *filter, const float *bias,
-                            float *output) const {
+                            const float *bias, float *output) const {
   const ConvShape &s = shape;
   int64_t image = chunk / chunksPerImage;
-  int64_t first = (chunk % chunksPerImage) * unitsPerChunk;
-  const ChunkPrimitive &p = first + unitsPerChunk <= units ? full : *tail;
+  int64_t chunkInImage = chunk % chunksPerImage;
+  int64_t first = chunkInImage * unitsPerChunk;
+  const ChunkPrimitive &p = primitiveFor(chunkInImage);
   int64_t icg = s.inChannels / s.groups, ocg = s.outChannels / s.groups;
   int64_t inPlane = s.inHeight * s.inWidth, outPlane = s.outHeight * s.outWidth;
   int64_t kernel = s.kernelHeight * s.kernelWidth;
   int64_t firstIn = byGroup ? first * icg : 0;
   int64_t firstOut = byGroup ? first * ocg : first;
-  auto mem = [&](const dnnl::memory::desc &desc, const float *data) {
-    return dnnl::memory(desc, engine, const_cast<float *>(data));
+  auto mem = [&](const dnnl::memory::desc &desc, const void *data) {
+    return dnnl::memory(desc, engine, const_cast<void *>(data));
   };
+  char *work = workBuffer(p.srcBytes + p.dstBytes + p.scratchBytes);
+  dnnl::stream stream(engine);
+  dnnl::memory userSrc =
+      mem(p.src, input + (image * s.inChannels + firstIn) * inPlane);
+  dnnl::memory userDst =
+      mem(p.dst, output + (image * s.outChannels + firstOut) * outPlane);
+  dnnl::memory src = userSrc, dst = userDst;
+  if (p.srcReorder) {
+    src = mem(p.pd.src_desc(), work);
+    p.srcReorder->execute(stream, userSrc, src);
+  }
+  if (p.dstReorder)
+    dst = mem(p.pd.dst_desc(), work + p.srcBytes);
+  const std::vector<float> &blocked = chunkWeights[chunkInImage];
+  dnnl::memory weights =
+      p.weightsReorder
+          ? mem(p.pd.weights_desc(), blocked.data())
+          : mem(p.weights, cachedFilter + firstOut * icg * kernel);
   std::unordered_map<int, dnnl::memory> args = {
-      {DNNL_ARG_SRC,
-       mem(p.src, input + (image * s.inChannels + firstIn) * inPlane)},
-      {DNNL_ARG_WEIGHTS, mem(p.weights, filter + firstOut * icg * kernel)},
-      {DNNL_ARG_DST,
-       mem(p.dst, output + (image * s.outChannels + firstOut) * outPlane)}};
+      {DNNL_ARG_SRC, src}, {DNNL_ARG_WEIGHTS, weights}, {DNNL_ARG_DST, dst}};
   if (s.hasBias)
     args.emplace(DNNL_ARG_BIAS, mem(p.bias, bias + firstOut));
-  execute(engine, p.primitive, p.pd, std::move(args));
+  if (p.scratchBytes)
+    args.emplace(DNNL_ARG_SCRATCHPAD,
+                 mem(p.pd.scratchpad_desc(),
+                     work + p.srcBytes + p.dstBytes));
+  p.primitive.execute(stream, args);
+  if (p.dstReorder)
+    p.dstReorder->execute(stream, dst, userDst);
+  stream.wait();
 }
 
 Conv2D::Conv2D(std::unique_ptr<Impl> impl) : impl(std::move(impl)) {}
@@ -233,12 +339,26 @@ Expected<std::unique_ptr<Conv2D>> Conv2D::create(const ConvShape &shape) {
 
 Error Conv2D::run(const float *input, const float *filter, const float *bias,
                   float *output) const {
+  std::lock_guard<std::mutex> lock(impl->mutex);
+  if (!impl->constantFilter || impl->cachedFilter != filter) {
+    impl->cachedFilter = nullptr;
+    impl->chunkWeights.assign(impl->chunksPerImage, {});
+    if (Error err = runChunks(
+            impl->chunksPerImage,
+            [&](int64_t chunk) { impl->prepareWeights(chunk, filter); },
+            "oneDNN weights reorder failed"))
+      return err;
+    impl->cachedFilter = filter;
+  }
   return runChunks(
       getNumChunks(),
-      [&](int64_t chunk) {
-        impl->runChunk(chunk, input, filter, bias, output);
-      },
+      [&](int64_t chunk) { impl->runChunk(chunk, input, bias, output); },
       "oneDNN convolution failed");
+}
+
+void Conv2D::setConstantFilter(bool constant) {
+  impl->constantFilter = constant;
+  impl->cachedFilter = nullptr;
 }
 
 const ConvShape &Conv2D::getShape() const { return impl->shape; }

@@ -67,6 +67,11 @@ public:
   llvm::Error run(const float *input, const float *filter, const float *bias,
                   float *output) const;
 
+  /// Declares that every run passes the same, unchanging filter buffer: the
+  /// filter is then reordered into oneDNN's layout on the first run only.
+  /// Otherwise it is reordered on every run.
+  void setConstantFilter(bool constant);
+
   const ConvShape &getShape() const;
   /// The number of chunks one run is split into (a function of the shape).
   int64_t getNumChunks() const;

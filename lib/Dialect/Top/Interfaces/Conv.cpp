@@ -112,6 +112,7 @@ LogicalResult ConvOp::init(InferenceParameter &p) {
   auto conv = kernels::Conv2D::create(toKernelShape(*this));
   if (!conv)
     return emitOpError() << llvm::toString(conv.takeError());
+  (*conv)->setConstantFilter(getFilter().getDefiningOp<WeightOp>() != nullptr);
   p.handle = conv->release();
   return success();
 }
