@@ -20,7 +20,7 @@ packages=(
   # tests and weights
   libgtest-dev libzip-dev zlib1g-dev python3-numpy
   # test material and test-time model generation
-  libonnx-testdata python3-torch python3-torchvision
+  libonnx-testdata python3-torch python3-torchvision dataset-fashion-mnist
   # image preprocessing (OpenCV decode/resize) and its test references
   libopencv-core-dev libopencv-imgproc-dev libopencv-imgcodecs-dev python3-opencv python3-pil python3-skimage
   # reference runtime (onnxruntime-node)

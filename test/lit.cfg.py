@@ -21,7 +21,8 @@ llvm_config.add_tool_substitutions(
     [ToolSubst("tpuc-opt", unresolved="fatal"),
      ToolSubst("npz_tool", unresolved="fatal"),
      ToolSubst("model_transform", unresolved="fatal"),
-     ToolSubst("model_runner", unresolved="fatal")], [config.tpuc_tools_dir])
+     ToolSubst("model_runner", unresolved="fatal"),
+     ToolSubst("run_calibration", unresolved="fatal")], [config.tpuc_tools_dir])
 
 # Every FileCheck run scopes its variables to one CHECK-LABEL block.
 config.environment["FILECHECK_OPTS"] = "--enable-var-scope"

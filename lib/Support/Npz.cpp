@@ -15,6 +15,7 @@
 
 #include "tpuc/Support/Npz.h"
 #include "tpuc/Support/Error.h"
+#include "tpuc/Support/File.h"
 
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/ScopeExit.h"
@@ -579,34 +580,6 @@ std::string tpuc::serializeNpy(const Array &array) {
   return out;
 }
 
-/// Writes the concatenation of `pieces` to `path` through a temporary file
-/// in the same directory that is renamed over `path`; on failure the
-/// temporary file is removed and `path` is untouched.
-static Error writeAtomically(StringRef path, StringRef what,
-                             ArrayRef<StringRef> pieces) {
-  Expected<sys::fs::TempFile> temp =
-      sys::fs::TempFile::create(path + ".tmp-%%%%%%%%");
-  if (!temp)
-    return makeError("cannot " + what + ": " + toString(temp.takeError()),
-                     path);
-  std::error_code ec;
-  {
-    raw_fd_ostream os(temp->FD, /*shouldClose=*/false);
-    for (StringRef piece : pieces)
-      os << piece;
-    os.flush();
-    ec = os.error();
-    os.clear_error();
-  }
-  if (ec) {
-    consumeError(temp->discard());
-    return makeError("cannot " + what + ": " + ec.message(), path);
-  }
-  if (Error err = temp->keep(path))
-    return makeError("cannot " + what + ": " + toString(std::move(err)), path);
-  return Error::success();
-}
-
 static StringRef asStringRef(ArrayRef<uint8_t> bytes) {
   return StringRef(reinterpret_cast<const char *>(bytes.data()), bytes.size());
 }
@@ -623,8 +596,8 @@ Expected<Array> tpuc::loadNpy(StringRef path) {
 
 Error tpuc::saveNpy(StringRef path, const Array &array) {
   std::string header = npyHeader(array);
-  return writeAtomically(path, "write npy file",
-                         {header, asStringRef(array.bytes())});
+  return writeFileAtomically(path, {header, asStringRef(array.bytes())},
+                             "write npy file");
 }
 
 //===----------------------------------------------------------------------===//
@@ -792,8 +765,8 @@ Error NpzFile::save(StringRef path, bool compress) const {
   // numpy writes just the end-of-central-directory record.
   if (entries.empty()) {
     static const char kEmptyZip[22] = {'P', 'K', 5, 6};
-    return writeAtomically(path, "write npz file",
-                           {StringRef(kEmptyZip, sizeof(kEmptyZip))});
+    return writeFileAtomically(path, {StringRef(kEmptyZip, sizeof(kEmptyZip))},
+                               "write npz file");
   }
   for (const Entry &entry : entries)
     if (StringRef(entry.name).contains('\0'))
@@ -872,7 +845,7 @@ Error NpzFile::save(StringRef path, bool compress) const {
   zip_source_close(output);
   if (got < 0 || static_cast<zip_uint64_t>(got) != stat.size)
     return fail("short read of the in-memory archive");
-  return writeAtomically(path, "write npz file", {bytes});
+  return writeFileAtomically(path, {bytes}, "write npz file");
 }
 
 const Array *NpzFile::lookup(StringRef name) const {

@@ -6,6 +6,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "tpuc/Dialect/Top/IR/InputSpec.h"
 #include "tpuc/Dialect/Top/IR/Module.h"
 #include "tpuc/Dialect/Top/IR/TopOps.h"
 #include "tpuc/Dialect/Top/Transforms/Passes.h"
@@ -14,8 +15,8 @@
 #include "tpuc/Interpreter/ModuleInterpreter.h"
 #include "tpuc/Support/CommandLine.h"
 #include "tpuc/Support/Compare.h"
+#include "tpuc/Support/Dataset.h"
 #include "tpuc/Support/Error.h"
-#include "tpuc/Support/Image.h"
 #include "tpuc/Support/Npz.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -28,7 +29,6 @@
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/Path.h"
-#include "llvm/Support/ToolOutputFile.h"
 #include "llvm/Support/raw_ostream.h"
 
 using namespace mlir;
@@ -146,33 +146,6 @@ static bool parseShapes(StringRef text,
   return !shapes.empty() || bad();
 }
 
-/// Writes `module` to `path` through a temp file, with locations (the
-/// tensor names) printed.
-static llvm::Error writeModule(ModuleOp module, StringRef path) {
-  SmallString<256> temp;
-  int fd;
-  if (std::error_code ec = llvm::sys::fs::createUniqueFile(
-          path + ".tmp-%%%%%%%%", fd, temp))
-    return makeError("cannot write: " + ec.message(), path);
-  {
-    llvm::raw_fd_ostream os(fd, /*shouldClose=*/true);
-    OpPrintingFlags flags;
-    flags.enableDebugInfo(/*enable=*/true, /*prettyForm=*/false);
-    module.print(os, flags);
-    os << "\n";
-    os.flush();
-    if (os.has_error()) {
-      llvm::sys::fs::remove(temp);
-      return makeError("cannot write: " + os.error().message(), path);
-    }
-  }
-  if (std::error_code ec = llvm::sys::fs::rename(temp, path)) {
-    llvm::sys::fs::remove(temp);
-    return makeError("cannot write: " + ec.message(), path);
-  }
-  return llvm::Error::success();
-}
-
 /// The path of an output file `<dir of --mlir>/<name><suffix>`.
 static std::string outputPath(StringRef suffix) {
   SmallString<256> path(llvm::sys::path::parent_path(mlirPath));
@@ -182,69 +155,14 @@ static std::string outputPath(StringRef suffix) {
 
 /// Builds the model inputs from --test_input.
 static llvm::Expected<NpzFile> loadTestInput(func::FuncOp main) {
-  SmallVector<top::InputOp> inputs;
-  main.walk([&](top::InputOp op) { inputs.push_back(op); });
-  StringRef ext = llvm::sys::path::extension(testInput);
-  NpzFile result;
-  if (ext.equals_insensitive(".npz")) {
-    llvm::Expected<NpzFile> npz = NpzFile::load(testInput);
-    if (!npz)
-      return npz.takeError();
-    bool byName = llvm::all_of(inputs, [&](top::InputOp op) {
-      return npz->contains(getName(op.getOperation()));
-    });
-    if (!byName && npz->size() != inputs.size())
-      return makeError("the test input has " + Twine(npz->size()) +
-                           " arrays but the model has " +
-                           Twine(inputs.size()) + " inputs",
-                       testInput);
-    auto entry = npz->begin();
-    for (top::InputOp op : inputs) {
-      std::string name = getName(op.getOperation());
-      const Array &array = byName ? *npz->lookup(name) : (entry++)->array;
-      result.set(name, Array::fromFloat(array.shape(), array.toFloat()));
-    }
-    return result;
-  }
-  if (inputs.size() != 1)
-    return makeError("an image or .npy test input needs a model with one "
-                     "input, this one has " + Twine(inputs.size()),
-                     testInput);
-  top::InputOp input = inputs.front();
-  auto shape = cast<RankedTensorType>(input.getType()).getShape();
-  std::string name = getName(input.getOperation());
-  if (ext.equals_insensitive(".npy")) {
-    llvm::Expected<Array> array = loadNpy(testInput);
-    if (!array)
-      return array.takeError();
-    result.set(name, Array::fromFloat(array->shape(), array->toFloat()));
-    return result;
-  }
-  PreprocessConfig config;
-  if (auto dims = input.getResizeDims())
-    for (Attribute d : *dims)
-      config.resizeDims.push_back(cast<IntegerAttr>(d).getInt());
-  config.keepAspectRatio = input.getKeepAspectRatio().value_or(false);
-  config.padValue = input.getPadValue() ? input.getPadValue()->convertToDouble() : 0.0;
-  if (auto f = input.getPixelFormat())
-    config.pixelFormat = f->str();
-  if (auto f = input.getChannelFormat())
-    config.channelFormat = f->str();
-  auto floats = [](std::optional<ArrayAttr> attr) {
-    std::vector<double> out;
-    if (attr)
-      for (Attribute a : *attr)
-        out.push_back(cast<FloatAttr>(a).getValueAsDouble());
-    return out;
-  };
-  config.mean = floats(input.getMean());
-  config.scale = floats(input.getScale());
-  config.usePilResize = StringRef(debugCmd).contains("use_pil_resize");
-  llvm::Expected<Array> array = loadImageInput(testInput, config, shape);
-  if (!array)
-    return array.takeError();
-  result.set(name, std::move(*array));
-  return result;
+  std::vector<InputSpec> inputs = getInputSpecs(main);
+  bool pil = StringRef(debugCmd).contains("use_pil_resize");
+  for (InputSpec &input : inputs)
+    input.preprocess.usePilResize = pil;
+  Sample sample;
+  sample.files.push_back(testInput);
+  sample.origin = testInput;
+  return loadSample(sample, inputs);
 }
 
 int main(int argc, char **argv) {
@@ -320,7 +238,7 @@ int main(int argc, char **argv) {
       return fail("the Top pipeline failed, " + modelDef);
     setWeightFile(module, options.weightFile);
   }
-  if (llvm::Error err = writeModule(module, mlirPath))
+  if (llvm::Error err = writeModuleFile(module, mlirPath))
     return fail(llvm::toString(std::move(err)));
   llvm::errs() << "model_transform: wrote " << mlirPath << " and "
                << weightPath << "\n";

@@ -5,6 +5,9 @@
 //===----------------------------------------------------------------------===//
 
 #include "tpuc/Dialect/Top/IR/Module.h"
+#include "tpuc/Support/File.h"
+
+#include "mlir/IR/OperationSupport.h"
 
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/Location.h"
@@ -148,3 +151,13 @@ std::string getName(Value value) {
 }
 
 } // namespace tpuc
+
+llvm::Error tpuc::writeModuleFile(ModuleOp module, StringRef path) {
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  OpPrintingFlags flags;
+  flags.enableDebugInfo(/*enable=*/true, /*prettyForm=*/false);
+  module.print(os, flags);
+  os << "\n";
+  return writeFileAtomically(path, {text});
+}

@@ -60,4 +60,5 @@ def main():
               f"{name}: MISMATCH max relative error {err.max()}")
 
 
-main()
+if __name__ == "__main__":
+    main()

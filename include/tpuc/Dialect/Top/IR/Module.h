@@ -11,6 +11,7 @@
 
 #include "mlir/IR/BuiltinOps.h"
 #include "llvm/ADT/StringRef.h"
+#include "llvm/Support/Error.h"
 #include <optional>
 #include <string>
 
@@ -68,6 +69,10 @@ void anchorWeightFile(mlir::ModuleOp module, llvm::StringRef mlirPath);
 /// argument), "" when it has none.
 std::string getName(mlir::Value value);
 std::string getName(mlir::Operation *op);
+
+/// Writes `module` to `path` atomically, with its locations (the tensor
+/// names) printed, as the tools write every .mlir.
+llvm::Error writeModuleFile(mlir::ModuleOp module, llvm::StringRef path);
 
 } // namespace tpuc
 
