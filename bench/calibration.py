@@ -87,7 +87,22 @@ def count_tensors(table):
                    if line.strip() and not line.startswith("#"))
 
 
+def prepare_in_child(kind, *args):
+    """Runs export / make_photos in a child Python, so that this process
+    never loads torch: a child forked from a process holding torch would
+    report torch's resident memory as its own peak RSS."""
+    subprocess.run([sys.executable, __file__, "--prepare", kind, *args],
+                   check=True)
+
+
 def main():
+    if len(sys.argv) > 1 and sys.argv[1] == "--prepare":
+        kind, args = sys.argv[2], sys.argv[3:]
+        if kind == "export":
+            export(args[0], args[1])
+        else:
+            make_photos(args[0], int(args[1]))
+        return
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--build", default="build")
     ap.add_argument("--models", default="resnet18,mobilenet_v2")
@@ -102,13 +117,13 @@ def main():
              for t in ("model_transform", "run_calibration")}
     workdir = args.workdir or tempfile.mkdtemp(prefix="tpuc_bench_cali_")
     photos = os.path.join(workdir, "photos")
-    make_photos(photos, args.samples)
+    prepare_in_child("photos", photos, str(args.samples))
     load_before = os.getloadavg()[0]
 
     rows = []
     for name in args.models.split(","):
         onnx_path = os.path.join(workdir, name + ".onnx")
-        export(name, onnx_path)
+        prepare_in_child("export", name, onnx_path)
         mlir = os.path.join(workdir, name + ".mlir")
         subprocess.run([tools["model_transform"], "--model_name", name,
                         "--model_def", onnx_path,

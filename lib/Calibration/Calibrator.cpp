@@ -163,14 +163,21 @@ void CalibratorImpl::collect(StringRef name, ArrayRef<float> data,
                              size_t tensorIndex) {
   TensorStats &s = stats[name];
   s.numElements = static_cast<int64_t>(data.size());
-  s.range.add(data);
-  if (isInput.lookup(name))
+  const bool input = isInput.lookup(name);
+  if (options.method == Method::Kl && !input) {
+    // The histogram pass measures the range too.
+    if (!s.histogram)
+      s.histogram.emplace(options.histogramBins);
+    s.range.merge(s.histogram->addMeasured(data));
+    return;
+  }
+  RangeStats sample;
+  sample.add(data);
+  s.range.merge(sample);
+  if (input)
     return; // inputs take abs-max, whatever the method
   switch (options.method) {
   case Method::Kl:
-    if (!s.histogram)
-      s.histogram.emplace(options.histogramBins);
-    s.histogram->add(data);
     break;
   case Method::Percentile9999:
     if (!s.tails)
@@ -178,8 +185,6 @@ void CalibratorImpl::collect(StringRef name, ArrayRef<float> data,
     s.tails->add(data);
     break;
   case Method::Mse: {
-    RangeStats sample;
-    sample.add(data);
     if (!sample.seen)
       break;
     s.thresholdSum += octavThreshold(data, sample.min >= 0);
@@ -187,8 +192,6 @@ void CalibratorImpl::collect(StringRef name, ArrayRef<float> data,
     break;
   }
   case Method::AciqGauss: {
-    RangeStats sample;
-    sample.add(data);
     if (!sample.seen)
       break;
     s.thresholdSum += aciqGaussThreshold(sample.min, sample.max,

@@ -230,11 +230,9 @@ int main(int argc, char **argv) {
                               "' (use_kl, use_mse, use_max, "
                               "use_percentile9999, use_aciq_gauss, "
                               "use_aciq_laplace)",
-                          "command line"),
-                kExitUsage);
+                          "command line"));
   if (!isKnownChip(chip))
-    return fail(makeError("unknown --chip '" + chip + "'", "command line"),
-                kExitUsage);
+    return fail(makeError("unknown --chip '" + chip + "'", "command line"));
   if (histogramBins < 128 || histogramBins > (1 << 20))
     return fail(makeError("--histogram_bin_num must be in [128, 1048576], "
                           "got " +

@@ -295,6 +295,41 @@ TEST(AbsHistogramTest, BinsMatchDivisionAtBoundaries) {
   }
 }
 
+TEST(AbsHistogramTest, AddMeasuredEqualsAddAndRange) {
+  // The one-pass path (bins and range together, redone only on growth)
+  // gives exactly what add() and RangeStats::add give, for samples that
+  // grow the range, stay inside it, hold zeros, NaN and infinities, and are
+  // large enough to be binned in parallel chunks.
+  std::mt19937 rng(11);
+  std::normal_distribution<float> normal(0.0f, 1.0f);
+  for (unsigned threads : {1u, 2u}) {
+    ThreadCountScope scope(threads);
+    AbsHistogram measured(256), plain(256);
+    std::vector<float> scales = {1.0f, 0.5f, 3.0f, 3.0f, 0.1f, 40.0f, 1.0f};
+    for (size_t s = 0; s < scales.size(); ++s) {
+      size_t size = s % 2 ? 300000 : 1000;
+      std::vector<float> data(size);
+      for (float &v : data)
+        v = std::max(0.0f, normal(rng)) * scales[s] - (s == 4 ? 0.05f : 0);
+      data[7] = 0;
+      data[9] = std::numeric_limits<float>::quiet_NaN();
+      if (s == 6)
+        data[11] = -std::numeric_limits<float>::infinity();
+      RangeStats expected;
+      expected.add(data);
+      RangeStats got = measured.addMeasured(data);
+      plain.add(data);
+      EXPECT_EQ(got.seen, expected.seen);
+      EXPECT_EQ(got.min, expected.min) << "sample " << s;
+      EXPECT_EQ(got.max, expected.max) << "sample " << s;
+      EXPECT_EQ(got.absMax, expected.absMax) << "sample " << s;
+      EXPECT_EQ(measured.getWidth(), plain.getWidth());
+      ASSERT_EQ(measured.getCounts().vec(), plain.getCounts().vec())
+          << "sample " << s << " threads " << threads;
+    }
+  }
+}
+
 TEST(AbsHistogramTest, GrowthMatchesDirectBinning) {
   std::vector<float> first = unittest::randomData(20000, 1);
   std::vector<float> second = unittest::randomData(30000, 2);

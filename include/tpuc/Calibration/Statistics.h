@@ -28,6 +28,15 @@ namespace tpuc::calibration {
 /// The smallest threshold a table holds (all-zero tensors, NaN results).
 constexpr double kMinThreshold = 1e-5;
 
+/// Running min, max and abs-max over all samples (NaN ignored).
+struct RangeStats {
+  double min = 0, max = 0, absMax = 0;
+  bool seen = false;
+  void add(llvm::ArrayRef<float> data);
+  /// Widens this range by `other`'s (a per-sample range, say).
+  void merge(const RangeStats &other);
+};
+
 /// A histogram of |x| over all samples seen, zeros excluded. The first sample
 /// with a finite nonzero value fixes the bin width to absMax / (numBins - 1)
 /// (absMax over the sample's finite values); value v falls in bin
@@ -45,6 +54,14 @@ public:
   /// (after any growth for this sample). A sample with no finite nonzero
   /// value before the width is fixed is dropped, infinities included.
   void add(llvm::ArrayRef<float> data);
+  /// The same, when the caller already knows the sample's largest finite
+  /// |v| (`sampleAbsMax`, 0 when there is none), e.g. from a RangeStats of
+  /// the sample: saves a pass over the data.
+  void addScanned(llvm::ArrayRef<float> data, float sampleAbsMax);
+  /// The same as add, returning the sample's range (what RangeStats::add
+  /// of the sample gives), in one pass over the data whenever the current
+  /// bins cover the sample (a second only when the histogram grows).
+  RangeStats addMeasured(llvm::ArrayRef<float> data);
 
   /// 0 until a nonzero value was seen.
   double getWidth() const { return width; }
@@ -57,13 +74,6 @@ private:
   std::vector<int64_t> counts;
 };
 
-/// Running min, max and abs-max over all samples (NaN ignored).
-struct RangeStats {
-  double min = 0, max = 0, absMax = 0;
-  bool seen = false;
-  void add(llvm::ArrayRef<float> data);
-};
-
 /// KL-divergence threshold search on an |x| histogram, as TPU-MLIR's
 /// calibration_math: the histogram is zero-padded to a multiple of
 /// `targetBins` (and pair-summed, width doubling, while above 131072 bins);
@@ -72,12 +82,12 @@ struct RangeStats {
 /// the sum of each of `targetBins` groups of i/targetBins bins of hist[0:i)
 /// evenly over the group's bins where P is nonzero (after the fold, as in
 /// MXNet's / TensorRT's entropy calibration: bin i-1 shares its group's
-/// mass when outliers were folded into it), and is normalised by Σhist[0:i) (all 0 when that is 0); KL = Σ P·(log10(P +
-/// 1e-30) - log10(Q + 1e-30)). Returns width · i* (width after any
-/// pair-summing) for the smallest KL (the first on ties), or 0 for an empty
-/// or all-zero histogram. The result can exceed the abs-max by the padding
-/// (e.g. 2048·width for a 2048-bin histogram); callers clip. targetBins < 1
-/// counts as 1.
+/// mass when outliers were folded into it), and is normalised by Σhist[0:i)
+/// (all 0 when that is 0); KL = Σ P·(log10(P + 1e-30) - log10(Q + 1e-30)).
+/// Returns width · i* (width after any pair-summing) for the smallest KL (the
+/// first on ties), or 0 for an empty or all-zero histogram. The result can
+/// exceed the abs-max by the padding (e.g. 2048·width for a 2048-bin
+/// histogram); callers clip. targetBins < 1 counts as 1.
 double kldThreshold(llvm::ArrayRef<int64_t> hist, double width,
                     int64_t targetBins = 128);
 
