@@ -7,6 +7,7 @@
 
 #include "tpuc/Dialect/Top/IR/TopOps.h"
 #include "tpuc/Dialect/Top/Transforms/Passes.h"
+#include "tpuc/Dialect/Tpu/IR/TpuOps.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Quant/QuantOps.h"
@@ -22,7 +23,7 @@ int main(int argc, char **argv) {
 
   mlir::DialectRegistry registry;
   registry.insert<mlir::func::FuncDialect, mlir::quant::QuantizationDialect,
-                  tpuc::top::TopDialect>();
+                  tpuc::top::TopDialect, tpuc::tpu::TpuDialect>();
   return mlir::asMainReturnCode(
       mlir::MlirOptMain(argc, argv, "tpuc optimizer driver\n", registry));
 }

@@ -1,0 +1,85 @@
+//===- TpuBase.td - Tpu dialect, enums, types ---------------*- tablegen -*-===//
+//
+// Part of tpuc.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef TPUC_DIALECT_TPU_IR_TPUBASE
+#define TPUC_DIALECT_TPU_IR_TPUBASE
+
+include "mlir/IR/OpBase.td"
+include "mlir/IR/AttrTypeBase.td"
+include "mlir/IR/EnumAttr.td"
+
+def Tpu_Dialect : Dialect {
+  let name = "tpu";
+  let summary = "Chip-aware operations with the exact arithmetic of a TPU";
+  let description = [{
+    The Tpu dialect is what `convert-top-to-tpu` produces for one chip
+    (module attributes `tpuc.chip`, `tpuc.mode`): every op computes exactly
+    what the chip computes. INT8 ops carry their requantization in real
+    attributes (`quant_mode`, `round_mode`, `multiplier`, `rshift`) and
+    produce `!quant.uniform<i8:f32, scale:zp>` (or u8) tensors; float ops
+    produce f32, f16 or bf16 tensors and round every result to that type.
+    Weights stay `top.Weight` ops, with integer or float storage types.
+  }];
+  let cppNamespace = "::tpuc::tpu";
+  let dependentDialects = ["::mlir::quant::QuantizationDialect",
+                           "::tpuc::top::TopDialect"];
+  let useDefaultAttributePrinterParser = 1;
+}
+
+//===----------------------------------------------------------------------===//
+// Enums (the same values as tpuc/Support/QuantMath.h)
+//===----------------------------------------------------------------------===//
+
+def Tpu_RoundMode : I32EnumAttr<"RoundMode",
+    "how the bits shifted out of a requant are rounded", [
+      I32EnumAttrCase<"HalfAwayFromZero", 0>,
+      I32EnumAttrCase<"HalfUp", 1>,
+      I32EnumAttrCase<"HalfDown", 2>,
+      I32EnumAttrCase<"HalfToEven", 3>,
+      I32EnumAttrCase<"TowardsZero", 4>,
+      I32EnumAttrCase<"Down", 5>,
+      I32EnumAttrCase<"Up", 6>]> {
+  let genSpecializedAttr = 0;
+  let cppNamespace = "::tpuc::tpu";
+}
+def Tpu_RoundModeAttr : EnumAttr<Tpu_Dialect, Tpu_RoundMode, "round_mode">;
+
+def Tpu_QuantMode : I32EnumAttr<"QuantMode",
+    "how an int32 accumulator is brought back to 8 bits", [
+      I32EnumAttrCase<"MultiplierShift", 0>,
+      I32EnumAttrCase<"OnlyShift", 1>,
+      I32EnumAttrCase<"QDM", 2>]> {
+  let genSpecializedAttr = 0;
+  let cppNamespace = "::tpuc::tpu";
+}
+def Tpu_QuantModeAttr : EnumAttr<Tpu_Dialect, Tpu_QuantMode, "quant_mode">;
+
+//===----------------------------------------------------------------------===//
+// Types
+//===----------------------------------------------------------------------===//
+
+def Tpu_UniformType : Type<
+    CPred<"::llvm::isa<::mlir::quant::UniformQuantizedType>($_self)">,
+    "uniform quantized type">;
+def Tpu_CalibratedType : Type<
+    CPred<"::llvm::isa<::mlir::quant::CalibratedQuantizedType>($_self)">,
+    "calibrated quantized type">;
+
+/// Activations: float storage, quantized int8/uint8, or plain integers
+/// (int32 accumulators, int16 on BM1684).
+def Tpu_Element : AnyTypeOf<[F32, F16, BF16, Tpu_UniformType,
+                             Tpu_CalibratedType, AnyInteger]>;
+def Tpu_Tensor : TensorOf<[Tpu_Element]>;
+def Tpu_TensorOrNone : AnyTypeOf<[Tpu_Tensor, NoneType]>;
+
+//===----------------------------------------------------------------------===//
+// Op base class
+//===----------------------------------------------------------------------===//
+
+class Tpu_Op<string mnemonic, list<Trait> traits = []> :
+    Op<Tpu_Dialect, mnemonic, traits>;
+
+#endif // TPUC_DIALECT_TPU_IR_TPUBASE

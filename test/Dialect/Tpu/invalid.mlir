@@ -1,0 +1,374 @@
+// RUN: tpuc-opt %s -split-input-file -verify-diagnostics
+// One case per verifier message of the Tpu ops.
+
+!qx = !quant.uniform<i8:f32, 0.02>
+!qy = !quant.uniform<i8:f32, 0.05>
+
+func.func @conv_no_requant(%x: tensor<1x3x8x8x!qx>, %w: tensor<4x3x3x3xi8>, %b: tensor<4xi32>) {
+  // expected-error @+1 {{an INT8 result needs `quant_mode`}}
+  %y = "tpu.Conv2D"(%x, %w, %b) {kernel_shape = [3, 3], strides = [1, 1], pads = [1, 1, 1, 1], multiplier = [1], rshift = [1]} : (tensor<1x3x8x8x!qx>, tensor<4x3x3x3xi8>, tensor<4xi32>) -> tensor<1x4x8x8x!qy>
+  return
+}
+
+// -----
+
+!qx = !quant.uniform<i8:f32, 0.02>
+!qy = !quant.uniform<i8:f32, 0.05>
+func.func @conv_missing_shift(%x: tensor<1x3x8x8x!qx>, %w: tensor<4x3x3x3xi8>, %b: tensor<4xi32>) {
+  // expected-error @+1 {{an INT8 result needs `multiplier` and `rshift`}}
+  %y = "tpu.Conv2D"(%x, %w, %b) {kernel_shape = [3, 3], strides = [1, 1], pads = [1, 1, 1, 1], quant_mode = #tpu<quant_mode MultiplierShift>, multiplier = [1]} : (tensor<1x3x8x8x!qx>, tensor<4x3x3x3xi8>, tensor<4xi32>) -> tensor<1x4x8x8x!qy>
+  return
+}
+
+// -----
+
+!qx = !quant.uniform<i8:f32, 0.02>
+!qy = !quant.uniform<i8:f32, 0.05>
+func.func @conv_per_channel_count(%x: tensor<1x3x8x8x!qx>, %w: tensor<4x3x3x3xi8>, %b: tensor<4xi32>) {
+  // expected-error @+1 {{`multiplier` must hold 1 or 4 values (one per output channel), got 2}}
+  %y = "tpu.Conv2D"(%x, %w, %b) {kernel_shape = [3, 3], strides = [1, 1], pads = [1, 1, 1, 1], quant_mode = #tpu<quant_mode MultiplierShift>, multiplier = [1, 2], rshift = [1, 2]} : (tensor<1x3x8x8x!qx>, tensor<4x3x3x3xi8>, tensor<4xi32>) -> tensor<1x4x8x8x!qy>
+  return
+}
+
+// -----
+
+!qx = !quant.uniform<i8:f32, 0.02>
+!qy = !quant.uniform<i8:f32, 0.05>
+func.func @conv_lengths_differ(%x: tensor<1x3x8x8x!qx>, %w: tensor<4x3x3x3xi8>, %b: tensor<4xi32>) {
+  // expected-error @+1 {{`multiplier` has 1 values but `rshift` has 4}}
+  %y = "tpu.Conv2D"(%x, %w, %b) {kernel_shape = [3, 3], strides = [1, 1], pads = [1, 1, 1, 1], quant_mode = #tpu<quant_mode MultiplierShift>, multiplier = [1], rshift = [1, 1, 1, 1]} : (tensor<1x3x8x8x!qx>, tensor<4x3x3x3xi8>, tensor<4xi32>) -> tensor<1x4x8x8x!qy>
+  return
+}
+
+// -----
+
+!qx = !quant.uniform<i8:f32, 0.02>
+!qy = !quant.uniform<i8:f32, 0.05>
+func.func @conv_shift_range(%x: tensor<1x3x8x8x!qx>, %w: tensor<4x3x3x3xi8>, %b: tensor<4xi32>) {
+  // expected-error @+1 {{rshift 64 is outside [-32, 63]}}
+  %y = "tpu.Conv2D"(%x, %w, %b) {kernel_shape = [3, 3], strides = [1, 1], pads = [1, 1, 1, 1], quant_mode = #tpu<quant_mode MultiplierShift>, multiplier = [1], rshift = [64]} : (tensor<1x3x8x8x!qx>, tensor<4x3x3x3xi8>, tensor<4xi32>) -> tensor<1x4x8x8x!qy>
+  return
+}
+
+// -----
+
+!qx = !quant.uniform<i8:f32, 0.02>
+!qy = !quant.uniform<i8:f32, 0.05>
+func.func @conv_only_shift_multiplier(%x: tensor<1x3x8x8x!qx>, %w: tensor<4x3x3x3xi8>, %b: tensor<4xi32>) {
+  // expected-error @+1 {{OnlyShift requant has multiplier 3, must be 1}}
+  %y = "tpu.Conv2D"(%x, %w, %b) {kernel_shape = [3, 3], strides = [1, 1], pads = [1, 1, 1, 1], quant_mode = #tpu<quant_mode OnlyShift>, multiplier = [3], rshift = [5]} : (tensor<1x3x8x8x!qx>, tensor<4x3x3x3xi8>, tensor<4xi32>) -> tensor<1x4x8x8x!qy>
+  return
+}
+
+// -----
+
+!qx = !quant.uniform<i8:f32, 0.02>
+!qy = !quant.uniform<i8:f32, 0.05>
+func.func @conv_qdm_multiplier(%x: tensor<1x3x8x8x!qx>, %w: tensor<4x3x3x3xi8>, %b: tensor<4xi32>) {
+  // expected-error @+1 {{QDM multiplier -5 is outside [0, 2^31)}}
+  %y = "tpu.Conv2D"(%x, %w, %b) {kernel_shape = [3, 3], strides = [1, 1], pads = [1, 1, 1, 1], quant_mode = #tpu<quant_mode QDM>, multiplier = [-5], rshift = [5]} : (tensor<1x3x8x8x!qx>, tensor<4x3x3x3xi8>, tensor<4xi32>) -> tensor<1x4x8x8x!qy>
+  return
+}
+
+// -----
+
+!qx = !quant.uniform<i8:f32, 0.02>
+!qy = !quant.uniform<i8:f32, 0.05>
+func.func @conv_int32_multiplier(%x: tensor<1x3x8x8x!qx>, %w: tensor<4x3x3x3xi8>, %b: tensor<4xi32>) {
+  // expected-error @+1 {{multiplier 4294967296 does not fit in int32}}
+  %y = "tpu.Conv2D"(%x, %w, %b) {kernel_shape = [3, 3], strides = [1, 1], pads = [1, 1, 1, 1], quant_mode = #tpu<quant_mode MultiplierShift>, multiplier = [4294967296], rshift = [5]} : (tensor<1x3x8x8x!qx>, tensor<4x3x3x3xi8>, tensor<4xi32>) -> tensor<1x4x8x8x!qy>
+  return
+}
+
+// -----
+
+!qy = !quant.uniform<i8:f32, 0.05>
+func.func @conv_float_input(%x: tensor<1x3x8x8xf32>, %w: tensor<4x3x3x3xi8>, %b: tensor<4xi32>) {
+  // expected-error @+1 {{an INT8 result needs an 8-bit quantized input, got 'tensor<1x3x8x8xf32>'}}
+  %y = "tpu.Conv2D"(%x, %w, %b) {kernel_shape = [3, 3], strides = [1, 1], pads = [1, 1, 1, 1], quant_mode = #tpu<quant_mode MultiplierShift>, multiplier = [1], rshift = [1]} : (tensor<1x3x8x8xf32>, tensor<4x3x3x3xi8>, tensor<4xi32>) -> tensor<1x4x8x8x!qy>
+  return
+}
+
+// -----
+
+!qx = !quant.uniform<i8:f32, 0.02>
+!qy = !quant.uniform<i8:f32, 0.05>
+func.func @conv_filter_type(%x: tensor<1x3x8x8x!qx>, %w: tensor<4x3x3x3xi16>, %b: tensor<4xi32>) {
+  // expected-error @+1 {{an INT8 result needs an i8 / ui8 filter, got 'tensor<4x3x3x3xi16>'}}
+  %y = "tpu.Conv2D"(%x, %w, %b) {kernel_shape = [3, 3], strides = [1, 1], pads = [1, 1, 1, 1], quant_mode = #tpu<quant_mode MultiplierShift>, multiplier = [1], rshift = [1]} : (tensor<1x3x8x8x!qx>, tensor<4x3x3x3xi16>, tensor<4xi32>) -> tensor<1x4x8x8x!qy>
+  return
+}
+
+// -----
+
+!qx = !quant.uniform<i8:f32, 0.02>
+!qy = !quant.uniform<i8:f32, 0.05>
+func.func @conv_bias_type(%x: tensor<1x3x8x8x!qx>, %w: tensor<4x3x3x3xi8>, %b: tensor<4xi16>) {
+  // expected-error @+1 {{an INT8 result needs an i32 bias, got 'tensor<4xi16>'}}
+  %y = "tpu.Conv2D"(%x, %w, %b) {kernel_shape = [3, 3], strides = [1, 1], pads = [1, 1, 1, 1], quant_mode = #tpu<quant_mode MultiplierShift>, multiplier = [1], rshift = [1]} : (tensor<1x3x8x8x!qx>, tensor<4x3x3x3xi8>, tensor<4xi16>) -> tensor<1x4x8x8x!qy>
+  return
+}
+
+// -----
+
+!qx = !quant.uniform<i8:f32, 0.02>
+!qy = !quant.uniform<i8:f32, 0.05>
+func.func @conv_bias_count(%x: tensor<1x3x8x8x!qx>, %w: tensor<4x3x3x3xi8>, %b: tensor<3xi32>) {
+  // expected-error @+1 {{bias has 3 values for 4 output channels}}
+  %y = "tpu.Conv2D"(%x, %w, %b) {kernel_shape = [3, 3], strides = [1, 1], pads = [1, 1, 1, 1], quant_mode = #tpu<quant_mode MultiplierShift>, multiplier = [1], rshift = [1]} : (tensor<1x3x8x8x!qx>, tensor<4x3x3x3xi8>, tensor<3xi32>) -> tensor<1x4x8x8x!qy>
+  return
+}
+
+// -----
+
+func.func @conv_float_requant(%x: tensor<1x3x8x8xf16>, %w: tensor<4x3x1x1xf16>) {
+  %none = top.None : none
+  // expected-error @+1 {{a float result takes no requant attributes (quant_mode, multiplier, rshift)}}
+  %y = "tpu.Conv2D"(%x, %w, %none) {kernel_shape = [1, 1], strides = [1, 1], pads = [0, 0, 0, 0], multiplier = [1]} : (tensor<1x3x8x8xf16>, tensor<4x3x1x1xf16>, none) -> tensor<1x4x8x8xf16>
+  return
+}
+
+// -----
+
+func.func @conv_float_mixed(%x: tensor<1x3x8x8xf32>, %w: tensor<4x3x1x1xf16>) {
+  %none = top.None : none
+  // expected-error @+1 {{operand type 'tensor<1x3x8x8xf32>' differs from the result's element type 'f16' (insert a tpu.Cast)}}
+  %y = "tpu.Conv2D"(%x, %w, %none) {kernel_shape = [1, 1], strides = [1, 1], pads = [0, 0, 0, 0]} : (tensor<1x3x8x8xf32>, tensor<4x3x1x1xf16>, none) -> tensor<1x4x8x8xf16>
+  return
+}
+
+// -----
+
+func.func @conv_channels(%x: tensor<1x3x8x8xf32>, %w: tensor<4x2x1x1xf32>) {
+  %none = top.None : none
+  // expected-error @+1 {{input channels 3 must be filter's 2 x group 1}}
+  %y = "tpu.Conv2D"(%x, %w, %none) {kernel_shape = [1, 1], strides = [1, 1], pads = [0, 0, 0, 0]} : (tensor<1x3x8x8xf32>, tensor<4x2x1x1xf32>, none) -> tensor<1x4x8x8xf32>
+  return
+}
+
+// -----
+
+func.func @conv_kernel_shape(%x: tensor<1x3x8x8xf32>, %w: tensor<4x3x1x1xf32>) {
+  %none = top.None : none
+  // expected-error @+1 {{kernel_shape does not match the filter}}
+  %y = "tpu.Conv2D"(%x, %w, %none) {kernel_shape = [3, 3], strides = [1, 1], pads = [0, 0, 0, 0]} : (tensor<1x3x8x8xf32>, tensor<4x3x1x1xf32>, none) -> tensor<1x4x8x8xf32>
+  return
+}
+
+// -----
+
+func.func @conv_attr_sizes(%x: tensor<1x3x8x8xf32>, %w: tensor<4x3x1x1xf32>) {
+  %none = top.None : none
+  // expected-error @+1 {{kernel_shape and strides need 2 values, pads 4, dilations 2}}
+  %y = "tpu.Conv2D"(%x, %w, %none) {kernel_shape = [1, 1], strides = [1], pads = [0, 0, 0, 0]} : (tensor<1x3x8x8xf32>, tensor<4x3x1x1xf32>, none) -> tensor<1x4x8x8xf32>
+  return
+}
+
+// -----
+
+func.func @conv_strides(%x: tensor<1x3x8x8xf32>, %w: tensor<4x3x1x1xf32>) {
+  %none = top.None : none
+  // expected-error @+1 {{strides and dilations must be positive, pads not negative}}
+  %y = "tpu.Conv2D"(%x, %w, %none) {kernel_shape = [1, 1], strides = [0, 1], pads = [0, 0, 0, 0]} : (tensor<1x3x8x8xf32>, tensor<4x3x1x1xf32>, none) -> tensor<1x4x8x8xf32>
+  return
+}
+
+// -----
+
+func.func @conv_rank(%x: tensor<3x8x8xf32>, %w: tensor<4x3x1x1xf32>) {
+  %none = top.None : none
+  // expected-error @+1 {{input must be a rank-4 tensor, got 'tensor<3x8x8xf32>'}}
+  %y = "tpu.Conv2D"(%x, %w, %none) {kernel_shape = [1, 1], strides = [1, 1], pads = [0, 0, 0, 0]} : (tensor<3x8x8xf32>, tensor<4x3x1x1xf32>, none) -> tensor<1x4x8x8xf32>
+  return
+}
+
+// -----
+
+func.func @conv_out_channels(%x: tensor<1x3x8x8xf32>, %w: tensor<4x3x1x1xf32>) {
+  %none = top.None : none
+  // expected-error @+1 {{output has 5 channels, the filter 4}}
+  %y = "tpu.Conv2D"(%x, %w, %none) {kernel_shape = [1, 1], strides = [1, 1], pads = [0, 0, 0, 0]} : (tensor<1x3x8x8xf32>, tensor<4x3x1x1xf32>, none) -> tensor<1x5x8x8xf32>
+  return
+}
+
+// -----
+
+func.func @conv_int_result(%x: tensor<1x3x8x8xf32>, %w: tensor<4x3x1x1xf32>) {
+  %none = top.None : none
+  // expected-error @+1 {{result must be float or !quant.uniform, got 'tensor<1x4x8x8xi32>'}}
+  %y = "tpu.Conv2D"(%x, %w, %none) {kernel_shape = [1, 1], strides = [1, 1], pads = [0, 0, 0, 0]} : (tensor<1x3x8x8xf32>, tensor<4x3x1x1xf32>, none) -> tensor<1x4x8x8xi32>
+  return
+}
+
+// -----
+
+func.func @add_one_input(%a: tensor<1x8xf32>) {
+  // expected-error @+1 {{needs at least two inputs}}
+  %y = "tpu.Add"(%a) : (tensor<1x8xf32>) -> tensor<1x8xf32>
+  return
+}
+
+// -----
+
+func.func @add_broadcast(%a: tensor<2x8xf32>, %b: tensor<3x8xf32>) {
+  // expected-error @+1 {{input shape does not broadcast to the result's}}
+  %y = "tpu.Add"(%a, %b) : (tensor<2x8xf32>, tensor<3x8xf32>) -> tensor<2x8xf32>
+  return
+}
+
+// -----
+
+func.func @add_rank(%a: tensor<8xf32>, %b: tensor<1x8xf32>) {
+  // expected-error @+1 {{input 'tensor<8xf32>' does not have the result's rank}}
+  %y = "tpu.Add"(%a, %b) : (tensor<8xf32>, tensor<1x8xf32>) -> tensor<1x8xf32>
+  return
+}
+
+// -----
+
+!q = !quant.uniform<i8:f32, 0.02>
+func.func @add_multiplier_count(%a: tensor<1x8x!q>, %b: tensor<1x8x!q>) {
+  // expected-error @+1 {{`multipliers` needs one value per input (2), got 1}}
+  %y = "tpu.Add"(%a, %b) {quant_mode = #tpu<quant_mode MultiplierShift>, multipliers = [1], rshifts = [1]} : (tensor<1x8x!q>, tensor<1x8x!q>) -> tensor<1x8x!q>
+  return
+}
+
+// -----
+
+!q = !quant.uniform<i8:f32, 0.02>
+func.func @add_rshift_count(%a: tensor<1x8x!q>, %b: tensor<1x8x!q>, %c: tensor<1x8x!q>) {
+  // expected-error @+1 {{`rshifts` needs one value per input or one shared value, got 2}}
+  %y = "tpu.Add"(%a, %b, %c) {quant_mode = #tpu<quant_mode MultiplierShift>, multipliers = [1, 1, 1], rshifts = [1, 2]} : (tensor<1x8x!q>, tensor<1x8x!q>, tensor<1x8x!q>) -> tensor<1x8x!q>
+  return
+}
+
+// -----
+
+!q = !quant.uniform<i8:f32, 0.02>
+func.func @add_multiplier_bits(%a: tensor<1x8x!q>, %b: tensor<1x8x!q>) {
+  // expected-error @+1 {{eltwise multiplier 300 does not fit in 8 bits}}
+  %y = "tpu.Add"(%a, %b) {quant_mode = #tpu<quant_mode MultiplierShift>, multipliers = [300, 1], rshifts = [1, 1]} : (tensor<1x8x!q>, tensor<1x8x!q>) -> tensor<1x8x!q>
+  return
+}
+
+// -----
+
+!q = !quant.uniform<i8:f32, 0.02>
+func.func @add_shift_range(%a: tensor<1x8x!q>, %b: tensor<1x8x!q>) {
+  // expected-error @+1 {{eltwise rshift 40 is outside [0, 31]}}
+  %y = "tpu.Add"(%a, %b) {quant_mode = #tpu<quant_mode MultiplierShift>, multipliers = [1, 1], rshifts = [40]} : (tensor<1x8x!q>, tensor<1x8x!q>) -> tensor<1x8x!q>
+  return
+}
+
+// -----
+
+!q = !quant.uniform<i8:f32, 0.02>
+func.func @add_no_mode(%a: tensor<1x8x!q>, %b: tensor<1x8x!q>) {
+  // expected-error @+1 {{an INT8 result needs `quant_mode`}}
+  %y = "tpu.Add"(%a, %b) {multipliers = [1, 1], rshifts = [1]} : (tensor<1x8x!q>, tensor<1x8x!q>) -> tensor<1x8x!q>
+  return
+}
+
+// -----
+
+!q = !quant.uniform<i8:f32, 0.02>
+func.func @add_no_multipliers(%a: tensor<1x8x!q>, %b: tensor<1x8x!q>) {
+  // expected-error @+1 {{an INT8 result needs `multipliers` and `rshifts`}}
+  %y = "tpu.Add"(%a, %b) {quant_mode = #tpu<quant_mode MultiplierShift>} : (tensor<1x8x!q>, tensor<1x8x!q>) -> tensor<1x8x!q>
+  return
+}
+
+// -----
+
+!q = !quant.uniform<i8:f32, 0.02>
+func.func @add_float_input(%a: tensor<1x8xf32>, %b: tensor<1x8x!q>) {
+  // expected-error @+1 {{an INT8 result needs 8-bit quantized inputs, got 'tensor<1x8xf32>'}}
+  %y = "tpu.Add"(%a, %b) {quant_mode = #tpu<quant_mode MultiplierShift>, multipliers = [1, 1], rshifts = [1]} : (tensor<1x8xf32>, tensor<1x8x!q>) -> tensor<1x8x!q>
+  return
+}
+
+// -----
+
+func.func @add_float_mixed(%a: tensor<1x8xf32>, %b: tensor<1x8xbf16>) {
+  // expected-error @+1 {{operand type 'tensor<1x8xbf16>' differs from the result's element type 'f32' (insert a tpu.Cast)}}
+  %y = "tpu.Add"(%a, %b) : (tensor<1x8xf32>, tensor<1x8xbf16>) -> tensor<1x8xf32>
+  return
+}
+
+// -----
+
+!q = !quant.uniform<i8:f32, 0.02>
+func.func @requant_input(%a: tensor<1x4xf32>) {
+  // expected-error @+1 {{input must be a plain integer tensor, got 'tensor<1x4xf32>'}}
+  %y = "tpu.RequantInt"(%a) {multiplier = [1], rshift = [1], quant_mode = #tpu<quant_mode MultiplierShift>} : (tensor<1x4xf32>) -> tensor<1x4x!q>
+  return
+}
+
+// -----
+
+func.func @requant_result(%a: tensor<1x4xi32>) {
+  // expected-error @+1 {{result must be 8-bit quantized, got 'tensor<1x4xi8>'}}
+  %y = "tpu.RequantInt"(%a) {multiplier = [1], rshift = [1], quant_mode = #tpu<quant_mode MultiplierShift>} : (tensor<1x4xi32>) -> tensor<1x4xi8>
+  return
+}
+
+// -----
+
+!q = !quant.uniform<i8:f32, 0.02>
+func.func @requant_shape(%a: tensor<1x4xi32>) {
+  // expected-error @+1 {{input and result must be ranked tensors of one shape}}
+  %y = "tpu.RequantInt"(%a) {multiplier = [1], rshift = [1], quant_mode = #tpu<quant_mode MultiplierShift>} : (tensor<1x4xi32>) -> tensor<1x5x!q>
+  return
+}
+
+// -----
+
+!q = !quant.uniform<i8:f32, 0.02>
+func.func @lut_table(%a: tensor<1x4x!q>, %t: tensor<128xi8>) {
+  // expected-error @+1 {{table must be a 256-entry i8 / ui8 tensor, got 'tensor<128xi8>'}}
+  %y = "tpu.Lut"(%a, %t) : (tensor<1x4x!q>, tensor<128xi8>) -> tensor<1x4x!q>
+  return
+}
+
+// -----
+
+!q = !quant.uniform<i8:f32, 0.02>
+func.func @lut_float(%a: tensor<1x4xf32>, %t: tensor<256xi8>) {
+  // expected-error @+1 {{input and result must be 8-bit quantized}}
+  %y = "tpu.Lut"(%a, %t) : (tensor<1x4xf32>, tensor<256xi8>) -> tensor<1x4x!q>
+  return
+}
+
+// -----
+
+!q = !quant.uniform<i8:f32, 0.02>
+func.func @lut_shape(%a: tensor<1x4x!q>, %t: tensor<256xi8>) {
+  // expected-error @+1 {{input and result shapes differ}}
+  %y = "tpu.Lut"(%a, %t) : (tensor<1x4x!q>, tensor<256xi8>) -> tensor<1x8x!q>
+  return
+}
+
+// -----
+
+func.func @cast_same(%a: tensor<1x4xf16>) {
+  // expected-error @+1 {{casts 'f16' to itself}}
+  %y = "tpu.Cast"(%a) : (tensor<1x4xf16>) -> tensor<1x4xf16>
+  return
+}
+
+// -----
+
+func.func @cast_shape(%a: tensor<1x4xf16>) {
+  // expected-error @+1 {{input and result shapes differ}}
+  %y = "tpu.Cast"(%a) : (tensor<1x4xf16>) -> tensor<1x5xf32>
+  return
+}
+
+// -----
+
+func.func @bad_enum(%a: tensor<1x4xi32>) {
+  // expected-error @+2 {{expected ::tpuc::tpu::QuantMode to be one of: MultiplierShift, OnlyShift, QDM}}
+  // expected-error @+1 {{failed to parse Tpu_QuantModeAttr parameter 'value'}}
+  %y = "tpu.RequantInt"(%a) {multiplier = [1], rshift = [1], quant_mode = #tpu<quant_mode Magic>} : (tensor<1x4xi32>) -> tensor<1x4xf32>
+  return
+}
