@@ -57,6 +57,24 @@ func.func @input_type(%arg0: tensor<1x3xf32>) {
 
 // -----
 
+// A calibrated result must keep the input's shape.
+func.func @input_calibrated_shape(%arg0: tensor<1x3xf32>) {
+  // expected-error @+1 {{result type 'tensor<3x1x!quant.calibrated<f32<-1.000000e+00:1.000000e+00>>>' differs from the input type 'tensor<1x3xf32>'}}
+  %0 = "top.Input"(%arg0) : (tensor<1x3xf32>) -> tensor<3x1x!quant.calibrated<f32<-1.0:1.0>>>
+  return
+}
+
+// -----
+
+// ... and be expressed in the input's element type.
+func.func @input_calibrated_expressed(%arg0: tensor<1x3x!quant.calibrated<f32<-2.0:2.0>>>) {
+  // expected-error @+1 {{differs from the input type}}
+  %0 = "top.Input"(%arg0) : (tensor<1x3x!quant.calibrated<f32<-2.0:2.0>>>) -> tensor<1x3x!quant.calibrated<f32<-1.0:1.0>>>
+  return
+}
+
+// -----
+
 func.func @weight_dynamic() {
   // expected-error @+1 {{result must have a static shape, got 'tensor<?x3xf32>'}}
   %0 = "top.Weight"() : () -> tensor<?x3xf32>

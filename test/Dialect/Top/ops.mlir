@@ -99,3 +99,14 @@ func.func @quant_types(%a: tensor<2x3x!quant.calibrated<f32<-1.0:2.0>>>)
        -> tensor<2x3x!quant.uniform<i8:f32, 0.5:3>>
   return %0 : tensor<2x3x!quant.uniform<i8:f32, 0.5:3>>
 }
+
+// A calibrated top.Input: the range rides on the result, the argument stays
+// f32.
+// CHECK-LABEL: func.func @input_calibrated
+func.func @input_calibrated(%arg0: tensor<1x3xf32>)
+    -> tensor<1x3x!quant.calibrated<f32<-2.0:2.0>>> {
+  // CHECK: "top.Input"(%{{.*}}) : (tensor<1x3xf32>) -> tensor<1x3x!quant.calibrated<f32<-2.000000e+00:2.000000e+00>>>
+  %0 = "top.Input"(%arg0) : (tensor<1x3xf32>)
+       -> tensor<1x3x!quant.calibrated<f32<-2.0:2.0>>>
+  return %0 : tensor<1x3x!quant.calibrated<f32<-2.0:2.0>>>
+}

@@ -58,10 +58,20 @@ LogicalResult InputOp::verify() {
                            << " entries but the input has " << *channels
                            << " channels";
   }
-  if (getInput().getType() != getOutput().getType())
-    return emitOpError("result type ")
-           << getOutput().getType() << " differs from the input type "
-           << getInput().getType();
+  // The result is the input, or the input with a quantized element type
+  // expressed in the input's (import-calibration-table attaches the range
+  // there and leaves the function argument, what the user feeds, as it is).
+  Type inType = getInput().getType(), outType = getOutput().getType();
+  if (inType != outType) {
+    auto inTensor = cast<TensorType>(inType);
+    auto outTensor = cast<TensorType>(outType);
+    auto quantized = dyn_cast<quant::QuantizedType>(outTensor.getElementType());
+    if (!quantized ||
+        quantized.getExpressedType() != inTensor.getElementType() ||
+        outTensor.clone(inTensor.getElementType()) != inTensor)
+      return emitOpError("result type ")
+             << outType << " differs from the input type " << inType;
+  }
   return success();
 }
 

@@ -40,6 +40,11 @@ def Top_InputOp : Top_BaseOp<"Input"> {
     `keep_aspect_ratio`), reorder to `pixel_format` / `channel_format`, then
     `(x - mean[c]) * scale[c]` per channel.
 
+    The result has the input's type, or, once calibrated, the input's shape
+    with a quantized element type expressed in the input's
+    (`!quant.calibrated<f32<min:max>>`): the range starts here, while the
+    function argument keeps the type the user feeds.
+
     From an ONNX graph input.
 
     ```mlir
@@ -67,7 +72,10 @@ def Top_WeightOp : Top_BaseOp<"Weight", [Pure]> {
   let description = [{
     A constant whose data lives in the npz named by the module attribute
     `tpuc.weight_file`, under the op's name (its `NameLoc`). The result type
-    must be static; the array in the npz must have that shape.
+    must be static; the array in the npz must have that shape and a dtype
+    that holds the element type exactly (`tpuc::checkWeightDType`): f32 for
+    f32 / bf16 (f32 or f16 for f16), int8 for i8, uint8 for ui8, int32 for
+    i32, ... Integer and f16/bf16 weights appear after the Tpu lowering.
 
     `weight_scale`, when present, holds one scale per output channel (the
     first dimension), imported from the `#weight_scale` section of a QAT
@@ -80,7 +88,7 @@ def Top_WeightOp : Top_BaseOp<"Weight", [Pure]> {
     ```
   }];
   let arguments = (ins OptionalAttr<F64ArrayAttr>:$weight_scale);
-  let results = (outs Top_Tensor:$output);
+  let results = (outs TensorOf<[Top_Element, F16, BF16, AnyInteger]>:$output);
   let hasVerifier = 1;
 }
 
