@@ -125,6 +125,9 @@ struct ModuleInterpreter::Impl {
   std::vector<bool> inputSet;
   std::vector<TensorCallback> callbacks;
   MemoryStats stats;
+  /// The typed weight arrays (see InferenceParameter::weights) by tensor id:
+  /// weights whose array is not f32.
+  llvm::DenseMap<int, std::unique_ptr<Array>> typedWeights;
 
   Error build();
   Error plan();
@@ -448,19 +451,39 @@ Error ModuleInterpreter::Impl::loadWeights() {
                            " in the weight file but " + formatShape(t.shape) +
                            " in the module",
                        path);
+    auto type =
+        cast<RankedTensorType>(steps[t.producer].op->getResult(0).getType());
+    if (std::optional<std::string> expected =
+            checkWeightDType(type.getElementType(), array->dtype())) {
+      std::string typeText;
+      llvm::raw_string_ostream os(typeText);
+      os << type.getElementType();
+      return makeError("weight '" + name + "' of type " + typeText + " needs " +
+                           *expected + " in the weight file, got " +
+                           dtypeName(array->dtype()).str(),
+                       path);
+    }
     std::vector<float> values = array->toFloat();
     Slot &slot = slots[t.slot];
     std::copy(values.begin(), values.end(), slot.data.begin());
     slot.owner = id;
+    if (array->dtype() != DType::F32)
+      if (Array *stored = npz->lookup(name))
+        typedWeights[id] = std::make_unique<Array>(std::move(*stored));
   }
   return Error::success();
 }
 
 void ModuleInterpreter::Impl::bind(Step &step) {
   step.param.inputs.clear();
+  step.param.weights.clear();
   step.param.outputs.clear();
-  for (int o : step.operands)
+  for (int o : step.operands) {
     step.param.inputs.push_back(o < 0 ? nullptr : dataOf(o));
+    auto typed = o < 0 ? typedWeights.end() : typedWeights.find(o);
+    step.param.weights.push_back(
+        typed == typedWeights.end() ? nullptr : typed->second.get());
+  }
   for (int r : step.results)
     step.param.outputs.push_back(dataOf(r));
 }
@@ -660,6 +683,8 @@ Error ModuleInterpreter::setTensor(StringRef name, ArrayRef<float> data) {
                      "tensor '" + name + "'");
   llvm::copy(data, impl->dataOf(*id));
   impl->slots[t.slot].owner = *id;
+  // A weight set here is read from its float buffer from now on.
+  impl->typedWeights.erase(*id);
   return Error::success();
 }
 
@@ -734,6 +759,7 @@ ModuleInterpreter::invokeAt(StringRef opName,
   for (auto [i, o] : llvm::enumerate(step.operands)) {
     if (o < 0) {
       param.inputs.push_back(nullptr);
+      param.weights.push_back(nullptr);
       continue;
     }
     const Tensor &t = impl->tensors[o];
@@ -744,8 +770,13 @@ ModuleInterpreter::invokeAt(StringRef opName,
                                        i, t.name),
                          where);
       param.inputs.push_back(impl->dataOf(o));
+      auto typed = impl->typedWeights.find(o);
+      param.weights.push_back(
+          typed == impl->typedWeights.end() ? nullptr : typed->second.get());
       continue;
     }
+    // A given buffer replaces the operand, typed weight included.
+    param.weights.push_back(nullptr);
     if (static_cast<int64_t>(inputs[i].size()) != t.size)
       return makeError(llvm::formatv("operand #{0} has shape {1} ({2} "
                                      "values), {3} given",

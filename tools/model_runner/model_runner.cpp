@@ -13,6 +13,7 @@
 
 #include "tpuc/Dialect/Top/IR/Module.h"
 #include "tpuc/Dialect/Top/IR/TopOps.h"
+#include "tpuc/Dialect/Tpu/IR/TpuOps.h"
 #include "tpuc/Interpreter/ModuleInterpreter.h"
 #include "tpuc/Support/CommandLine.h"
 #include "tpuc/Support/Error.h"
@@ -79,7 +80,7 @@ llvm::Expected<NpzFile> runMlir(llvm::StringRef path, const NpzFile &inputs,
                      path);
   mlir::DialectRegistry registry;
   registry.insert<mlir::func::FuncDialect, mlir::quant::QuantizationDialect,
-                  top::TopDialect>();
+                  top::TopDialect, tpu::TpuDialect>();
   mlir::MLIRContext context(registry);
   llvm::SourceMgr sourceMgr;
   sourceMgr.AddNewSourceBuffer(std::move(*buffer), llvm::SMLoc());

@@ -7,6 +7,7 @@
 #include "tpuc/Dialect/Top/IR/Module.h"
 #include "tpuc/Support/File.h"
 
+#include "mlir/Dialect/Quant/QuantTypes.h"
 #include "mlir/IR/OperationSupport.h"
 
 #include "mlir/IR/BuiltinAttributes.h"
@@ -160,4 +161,39 @@ llvm::Error tpuc::writeModuleFile(ModuleOp module, StringRef path) {
   module.print(os, flags);
   os << "\n";
   return writeFileAtomically(path, {text});
+}
+
+std::optional<std::string> tpuc::checkWeightDType(Type elementType,
+                                                  DType dtype) {
+  if (auto q = dyn_cast<quant::QuantizedType>(elementType))
+    elementType = q.getStorageType();
+  if (isa<FloatType>(elementType)) {
+    if (dtype == DType::F32 || (elementType.isF16() && dtype == DType::F16))
+      return std::nullopt;
+    return std::string(elementType.isF16() ? "f32 or f16 data" : "f32 data");
+  }
+  auto integer = dyn_cast<IntegerType>(elementType);
+  if (!integer)
+    return std::string("a float or integer element type");
+  bool isUnsigned = integer.isUnsigned();
+  DType expected;
+  switch (integer.getWidth()) {
+  case 8:
+    expected = isUnsigned ? DType::U8 : DType::I8;
+    break;
+  case 16:
+    expected = isUnsigned ? DType::U16 : DType::I16;
+    break;
+  case 32:
+    expected = isUnsigned ? DType::U32 : DType::I32;
+    break;
+  case 64:
+    expected = isUnsigned ? DType::U64 : DType::I64;
+    break;
+  default:
+    return std::string("an 8, 16, 32 or 64-bit integer element type");
+  }
+  if (dtype == expected)
+    return std::nullopt;
+  return (dtypeName(expected) + " data").str();
 }

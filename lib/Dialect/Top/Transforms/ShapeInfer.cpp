@@ -45,10 +45,11 @@ static LogicalResult checkWeights(ModuleOp module) {
           << formatShape(array->shape());
       return WalkResult::interrupt();
     }
-    if (array->dtype() != DType::F32) {
-      weight.emitOpError("expects f32 data but '")
-          << name << "' in the weight file '" << *file << "' is "
-          << dtypeDescr(array->dtype());
+    if (std::optional<std::string> expected =
+            checkWeightDType(type.getElementType(), array->dtype())) {
+      weight.emitOpError("expects ")
+          << *expected << " but '" << name << "' in the weight file '"
+          << *file << "' is " << dtypeDescr(array->dtype());
       return WalkResult::interrupt();
     }
     return WalkResult::advance();

@@ -84,3 +84,20 @@ module attributes {tpuc.state = "TPU_LOWERED"} {
 // expected-error @+1 {{unknown module state "BOGUS" in 'tpuc.state'}}
 module attributes {tpuc.state = "BOGUS"} {
 }
+
+// -----
+
+// A calibrated module: shapes are inferred, calibrated element types kept,
+// also on ops whose operands mix f32 weights and calibrated activations.
+// CHECK-LABEL: func.func @calibrated
+// CHECK-SAME: -> tensor<1x2x!quant.calibrated<f32<0.000000e+00:4.000000e+00>>>
+module attributes {tpuc.state = "TOP_CALIBRATED"} {
+  func.func @calibrated(%arg0: tensor<1x3xf32>, %w: tensor<3x2xf32>) -> tensor<*x!quant.calibrated<f32<0.0:4.0>>> {
+    // CHECK: "top.Input"{{.*}} -> tensor<1x3x!quant.calibrated<f32<-2.000000e+00:2.000000e+00>>>
+    %0 = "top.Input"(%arg0) : (tensor<1x3xf32>) -> tensor<1x3x!quant.calibrated<f32<-2.0:2.0>>>
+    %none = top.None : none
+    // CHECK: "top.MatMul"{{.*}} -> tensor<1x2x!quant.calibrated<f32<0.000000e+00:4.000000e+00>>>
+    %1 = "top.MatMul"(%0, %w, %none) {do_relu = true} : (tensor<1x3x!quant.calibrated<f32<-2.0:2.0>>>, tensor<3x2xf32>, none) -> tensor<*x!quant.calibrated<f32<0.0:4.0>>>
+    return %1 : tensor<*x!quant.calibrated<f32<0.0:4.0>>>
+  }
+}

@@ -9,6 +9,8 @@
 #ifndef TPUC_DIALECT_TOP_IR_MODULE_H
 #define TPUC_DIALECT_TOP_IR_MODULE_H
 
+#include "tpuc/Support/Npz.h"
+
 #include "mlir/IR/BuiltinOps.h"
 #include "llvm/ADT/StringRef.h"
 #include "llvm/Support/Error.h"
@@ -64,6 +66,15 @@ std::string resolveWeightFile(mlir::ModuleOp module, llvm::StringRef path);
 /// weight file that does not exist relative to the working directory is
 /// rewritten as a path next to `mlirPath`, where the tools write it.
 void anchorWeightFile(mlir::ModuleOp module, llvm::StringRef mlirPath);
+
+/// Whether a weight file array of dtype `dtype` may hold a top.Weight whose
+/// element type is `elementType`: f32 data for any float element type (f16
+/// also for f16); the integer dtype of the same width and signedness for an
+/// integer element type (i8 and si8 -> int8, ui8 -> uint8, i16 -> int16,
+/// i32 -> int32, i64 -> int64; the storage type of a quantized element).
+/// On a mismatch, returns a description of what is expected ("int32 data").
+std::optional<std::string> checkWeightDType(mlir::Type elementType,
+                                            DType dtype);
 
 /// The name of a value: the `NameLoc` of its defining op (or of the block
 /// argument), "" when it has none.

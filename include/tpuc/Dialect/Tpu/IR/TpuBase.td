@@ -10,6 +10,7 @@
 include "mlir/IR/OpBase.td"
 include "mlir/IR/AttrTypeBase.td"
 include "mlir/IR/EnumAttr.td"
+include "tpuc/Interfaces/InferenceInterface.td"
 
 def Tpu_Dialect : Dialect {
   let name = "tpu";
@@ -79,7 +80,13 @@ def Tpu_TensorOrNone : AnyTypeOf<[Tpu_Tensor, NoneType]>;
 // Op base class
 //===----------------------------------------------------------------------===//
 
-class Tpu_Op<string mnemonic, list<Trait> traits = []> :
-    Op<Tpu_Dialect, mnemonic, traits>;
+/// Every Tpu op is evaluated bit-exactly by the interpreter
+/// (lib/Dialect/Tpu/Interfaces); `inferenceHooks` lists the optional
+/// InferenceInterface methods ("init", "deinit") the op defines.
+class Tpu_Op<string mnemonic, list<Trait> traits = [],
+             list<string> inferenceHooks = []> :
+    Op<Tpu_Dialect, mnemonic,
+       !listconcat(traits, [DeclareOpInterfaceMethods<InferenceInterface,
+                                                      inferenceHooks>])>;
 
 #endif // TPUC_DIALECT_TPU_IR_TPUBASE

@@ -8,6 +8,7 @@
 #define TPUC_DIALECT_TPU_IR_TPUOPS_H
 
 #include "tpuc/Dialect/Top/IR/TopOps.h"
+#include "tpuc/Interfaces/InferenceInterface.h"
 #include "tpuc/Support/QuantMath.h"
 
 #include "mlir/Bytecode/BytecodeOpInterface.h"

@@ -7,7 +7,8 @@
 // The first Tpu ops: the integer convolution with per-channel requant, the
 // eltwise add with per-input multipliers, the requant of an int32 tensor,
 // the 256-entry lookup table and the cast at precision boundaries. The
-// lowering and the bit-exact interpreter come next (see docs/quantization.md).
+// interpreter runs them bit-exactly (lib/Dialect/Tpu/Interfaces); the
+// lowering comes next (see docs/quantization.md).
 //
 //===----------------------------------------------------------------------===//
 
@@ -17,7 +18,7 @@
 include "tpuc/Dialect/Tpu/IR/TpuBase.td"
 include "mlir/Interfaces/SideEffectInterfaces.td"
 
-def Tpu_Conv2DOp : Tpu_Op<"Conv2D", [Pure]> {
+def Tpu_Conv2DOp : Tpu_Op<"Conv2D", [Pure], ["init", "deinit"]> {
   let summary = "2-D convolution, INT8 with requant or float";
   let description = [{
     NCHW input, OIHW filter (grouped when `group` > 1). In INT8 (a
@@ -25,15 +26,21 @@ def Tpu_Conv2DOp : Tpu_Op<"Conv2D", [Pure]> {
     the input zero point already folded in, and each output channel c is
     requantized:
 
-        acc = Σ (x - 0) · W_q + bias_i32          (int32, exact)
+        acc = Σ x_q · W_q + bias_i32      (exact; saturated to int32)
         y   = sat(requant(acc, multiplier[c], rshift[c]) + zp_out)
+
+    where a padding position reads the input zero point, so that the
+    correction -zp_in·ΣW_q folded into the bias stays exact, and sat clamps
+    to the result's storage range.
 
     with `quant_mode` MultiplierShift (BM1684X per channel; BM1684 with
     multiplier 1, one value for the layer) or QDM (CV18xx), rounding by
-    `round_mode`; `do_relu` clamps at the output zero point. `multiplier`
+    `round_mode`; `do_relu` clamps below at the output zero point and, with
+    `relu_limit` > 0, above at sat(round(relu_limit / scale) + zp_out).
+    `multiplier`
     and `rshift` hold one value per output channel or one for all. In a
-    float mode (f32 / f16 / bf16 result) the op computes in that type and
-    carries no requant attributes.
+    float mode (f32 / f16 / bf16 result) the op computes in f32 and rounds
+    each result to that type, and carries no requant attributes.
 
     ```mlir
     %y = "tpu.Conv2D"(%x, %w, %b) {kernel_shape = [3, 3], strides = [1, 1],
@@ -75,9 +82,14 @@ def Tpu_AddOp : Tpu_Op<"Add", [Pure]> {
 
         y = sat(Σ_i requant(q_i - zp_i, multipliers[i], rshifts[i]) + zp_out)
 
-    (CV18xx: y = sat(round((Σ_i q_i · M_i) / 2^r))). In a float mode the
-    inputs and the result share the float type and no requant attribute is
-    present. `do_relu` clamps the result at 0 (the zero point in INT8).
+    with requant(v, M, r) = round(v·M / 2^r) by `round_mode`; with one
+    shared shift (CV18xx) the rounding comes after the sum:
+    y = sat(round((Σ_i (q_i - zp_i)·M_i) / 2^r) + zp_out). Inputs broadcast
+    (each dimension equal to the result's or 1). In a float mode the inputs
+    and the result share the float type, the sum is taken in f32 and
+    rounded to that type, and no requant attribute is present. `do_relu`
+    clamps the result at 0 (the zero point in INT8; `relu_limit` as in
+    Conv2D).
 
     ```mlir
     %y = "tpu.Add"(%a, %b) {multipliers = [91, 77], rshifts = [7, 7],
@@ -105,7 +117,9 @@ def Tpu_RequantIntOp : Tpu_Op<"RequantInt", [Pure]> {
   let summary = "Requantize an integer tensor to INT8";
   let description = [{
     y = sat(requant(x, multiplier[c], rshift[c]) + zp_out) per channel c
-    (axis 1), or with one multiplier / shift for the whole tensor.
+    (axis 1), or with one multiplier / shift for the whole tensor; requant
+    is `tpuc::quant::applyMultiplierAndRShift` with `quant_mode` and
+    `round_mode`.
 
     ```mlir
     %y = "tpu.RequantInt"(%acc) {multiplier = [1073741824], rshift = [31],
@@ -128,7 +142,8 @@ def Tpu_RequantIntOp : Tpu_Op<"RequantInt", [Pure]> {
 def Tpu_LutOp : Tpu_Op<"Lut", [Pure]> {
   let summary = "256-entry lookup table on an 8-bit tensor";
   let description = [{
-    y = table[(uint8)x]: the INT8 form of a nonlinear function (sigmoid,
+    y = table[(uint8)x] (an entry outside the result's storage range is
+    saturated to it): the INT8 form of a nonlinear function (sigmoid,
     tanh, exp, ...), with the table built from the input and output scales
     and zero points (`tpuc::quant::buildLookupTable`).
 
@@ -146,9 +161,13 @@ def Tpu_LutOp : Tpu_Op<"Lut", [Pure]> {
 def Tpu_CastOp : Tpu_Op<"Cast", [Pure]> {
   let summary = "Change the element type at a precision boundary";
   let description = [{
-    Quantizes (float → `!quant.uniform`: round(x / scale) + zp, saturated),
-    dequantizes (`!quant.uniform` → float: (q - zp) · scale) or converts
-    between float types (rounding to nearest even). Inserted by the
+    Quantizes (float → `!quant.uniform`: sat(round(x / scale) + zp), with
+    `round_mode`), dequantizes (`!quant.uniform` → float: (q - zp) · scale,
+    rounded to f32 and then to f16 / bf16 when that is the result type),
+    converts between float types (rounding to nearest even) or requantizes
+    (`!quant.uniform` → `!quant.uniform`: dequantize, then quantize, in
+    double). A plain integer type counts as scale 1, zero point 0. Inserted
+    by the
     lowering where an op's operand type differs from what the op runs in;
     named `<source>_<user>_<type>`.
 
