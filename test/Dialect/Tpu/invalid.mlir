@@ -372,3 +372,425 @@ func.func @bad_enum(%a: tensor<1x4xi32>) {
   %y = "tpu.RequantInt"(%a) {multiplier = [1], rshift = [1], quant_mode = #tpu<quant_mode Magic>} : (tensor<1x4xi32>) -> tensor<1x4xf32>
   return
 }
+
+// -----
+
+func.func @matmul_scalar(%x: tensor<f32>, %w: tensor<8x3xf32>) {
+  %none = top.None : none
+  // expected-error @+1 {{input and right must be statically shaped tensors of rank 1 or more}}
+  %y = "tpu.MatMul"(%x, %w, %none) : (tensor<f32>, tensor<8x3xf32>, none) -> tensor<3xf32>
+  return
+}
+
+// -----
+
+func.func @matmul_contraction(%x: tensor<2x8xf32>, %w: tensor<3x8xf32>) {
+  %none = top.None : none
+  // expected-error @+1 {{contraction dimensions differ: input [2, 8] and right [3, 8]}}
+  %y = "tpu.MatMul"(%x, %w, %none) : (tensor<2x8xf32>, tensor<3x8xf32>, none) -> tensor<2x3xf32>
+  return
+}
+
+// -----
+
+func.func @matmul_contraction_transposed(%x: tensor<2x8xf32>, %w: tensor<8x3xf32>) {
+  %none = top.None : none
+  // expected-error @+1 {{contraction dimensions differ: input [2, 8] and right [8, 3] (transposed)}}
+  %y = "tpu.MatMul"(%x, %w, %none) {right_transpose = true} : (tensor<2x8xf32>, tensor<8x3xf32>, none) -> tensor<2x8xf32>
+  return
+}
+
+// -----
+
+func.func @matmul_batch(%x: tensor<2x4x8xf32>, %w: tensor<3x8x3xf32>) {
+  %none = top.None : none
+  // expected-error @+1 {{batch dimensions of [2, 4, 8] and [3, 8, 3] do not broadcast}}
+  %y = "tpu.MatMul"(%x, %w, %none) : (tensor<2x4x8xf32>, tensor<3x8x3xf32>, none) -> tensor<2x4x3xf32>
+  return
+}
+
+// -----
+
+func.func @matmul_dynamic_bias(%x: tensor<2x8xf32>, %w: tensor<8x3xf32>, %b: tensor<?xf32>) {
+  // expected-error @+1 {{bias must be statically shaped}}
+  %y = "tpu.MatMul"(%x, %w, %b) : (tensor<2x8xf32>, tensor<8x3xf32>, tensor<?xf32>) -> tensor<2x3xf32>
+  return
+}
+
+// -----
+
+func.func @matmul_unranked_bias(%x: tensor<2x8xf32>, %w: tensor<8x3xf32>, %b: tensor<*xf32>) {
+  // expected-error @+1 {{bias must be a ranked tensor or none}}
+  %y = "tpu.MatMul"(%x, %w, %b) : (tensor<2x8xf32>, tensor<8x3xf32>, tensor<*xf32>) -> tensor<2x3xf32>
+  return
+}
+
+// -----
+
+func.func @matmul_result_shape(%x: tensor<2x8xf32>, %w: tensor<8x3xf32>) {
+  %none = top.None : none
+  // expected-error @+1 {{result must have shape [2, 3], got 'tensor<2x4xf32>'}}
+  %y = "tpu.MatMul"(%x, %w, %none) : (tensor<2x8xf32>, tensor<8x3xf32>, none) -> tensor<2x4xf32>
+  return
+}
+
+// -----
+
+func.func @matmul_bias_count(%x: tensor<2x8xf32>, %w: tensor<8x3xf32>, %b: tensor<2xf32>) {
+  // expected-error @+1 {{bias has 2 values for 3 output columns}}
+  %y = "tpu.MatMul"(%x, %w, %b) : (tensor<2x8xf32>, tensor<8x3xf32>, tensor<2xf32>) -> tensor<2x3xf32>
+  return
+}
+
+// -----
+
+func.func @matmul_int_result(%x: tensor<2x8xf32>, %w: tensor<8x3xf32>) {
+  %none = top.None : none
+  // expected-error @+1 {{result must be float or !quant.uniform, got 'tensor<2x3xi32>'}}
+  %y = "tpu.MatMul"(%x, %w, %none) : (tensor<2x8xf32>, tensor<8x3xf32>, none) -> tensor<2x3xi32>
+  return
+}
+
+// -----
+
+func.func @matmul_float_mixed(%x: tensor<2x8xf16>, %w: tensor<8x3xf32>) {
+  %none = top.None : none
+  // expected-error @+1 {{operand type 'tensor<8x3xf32>' differs from the result's element type 'f16' (insert a tpu.Cast)}}
+  %y = "tpu.MatMul"(%x, %w, %none) : (tensor<2x8xf16>, tensor<8x3xf32>, none) -> tensor<2x3xf16>
+  return
+}
+
+// -----
+
+func.func @matmul_float_requant(%x: tensor<2x8xf32>, %w: tensor<8x3xf32>) {
+  %none = top.None : none
+  // expected-error @+1 {{a float result takes no requant attributes (quant_mode, multiplier, rshift)}}
+  %y = "tpu.MatMul"(%x, %w, %none) {quant_mode = #tpu<quant_mode MultiplierShift>} : (tensor<2x8xf32>, tensor<8x3xf32>, none) -> tensor<2x3xf32>
+  return
+}
+
+// -----
+
+!q = !quant.uniform<i8:f32, 0.05>
+func.func @matmul_float_input(%x: tensor<2x8xf32>, %w: tensor<8x3xi8>) {
+  %none = top.None : none
+  // expected-error @+1 {{an INT8 result needs an 8-bit quantized input, got 'tensor<2x8xf32>'}}
+  %y = "tpu.MatMul"(%x, %w, %none) {quant_mode = #tpu<quant_mode MultiplierShift>, multiplier = [1], rshift = [0]} : (tensor<2x8xf32>, tensor<8x3xi8>, none) -> tensor<2x3x!q>
+  return
+}
+
+// -----
+
+!q = !quant.uniform<i8:f32, 0.05>
+func.func @matmul_right_type(%x: tensor<2x8x!q>, %w: tensor<8x3xi16>) {
+  %none = top.None : none
+  // expected-error @+1 {{an INT8 result needs an i8 / ui8 or 8-bit quantized `right`, got 'tensor<8x3xi16>'}}
+  %y = "tpu.MatMul"(%x, %w, %none) {quant_mode = #tpu<quant_mode MultiplierShift>, multiplier = [1], rshift = [0]} : (tensor<2x8x!q>, tensor<8x3xi16>, none) -> tensor<2x3x!q>
+  return
+}
+
+// -----
+
+!q = !quant.uniform<i8:f32, 0.05>
+func.func @matmul_bias_type(%x: tensor<2x8x!q>, %w: tensor<8x3xi8>, %b: tensor<3xi16>) {
+  // expected-error @+1 {{an INT8 result needs an i32 bias, got 'tensor<3xi16>'}}
+  %y = "tpu.MatMul"(%x, %w, %b) {quant_mode = #tpu<quant_mode MultiplierShift>, multiplier = [1], rshift = [0]} : (tensor<2x8x!q>, tensor<8x3xi8>, tensor<3xi16>) -> tensor<2x3x!q>
+  return
+}
+
+// -----
+
+!q = !quant.uniform<i8:f32, 0.05>
+!qa = !quant.uniform<i8:f32, 0.05:3>
+func.func @matmul_asymmetric_activations(%x: tensor<2x8x!q>, %w: tensor<8x3x!qa>) {
+  %none = top.None : none
+  // expected-error @+1 {{a quantized `right` needs zero points 0 on both operands (asymmetric activation products are lowered to float)}}
+  %y = "tpu.MatMul"(%x, %w, %none) {quant_mode = #tpu<quant_mode MultiplierShift>, multiplier = [1], rshift = [0]} : (tensor<2x8x!q>, tensor<8x3x!qa>, none) -> tensor<2x3x!q>
+  return
+}
+
+// -----
+
+!q = !quant.uniform<i8:f32, 0.05>
+!qa = !quant.uniform<i8:f32, 0.05:3>
+func.func @matmul_zero_point_batched_right(%x: tensor<2x4x8x!qa>, %w: tensor<2x8x3xi8>, %b: tensor<3xi32>) {
+  // expected-error @+1 {{an input zero point needs one right matrix (batch dimensions 1) to be folded into the bias}}
+  %y = "tpu.MatMul"(%x, %w, %b) {quant_mode = #tpu<quant_mode MultiplierShift>, multiplier = [1], rshift = [0]} : (tensor<2x4x8x!qa>, tensor<2x8x3xi8>, tensor<3xi32>) -> tensor<2x4x3x!q>
+  return
+}
+
+// -----
+
+!q = !quant.uniform<i8:f32, 0.05>
+func.func @matmul_per_column_count(%x: tensor<2x8x!q>, %w: tensor<8x3xi8>) {
+  %none = top.None : none
+  // expected-error @+1 {{`multiplier` must hold 1 or 3 values (one per output column), got 2}}
+  %y = "tpu.MatMul"(%x, %w, %none) {quant_mode = #tpu<quant_mode MultiplierShift>, multiplier = [1, 2], rshift = [0, 0]} : (tensor<2x8x!q>, tensor<8x3xi8>, none) -> tensor<2x3x!q>
+  return
+}
+
+// -----
+
+func.func @pool_rank(%x: tensor<4x8x8xf32>) {
+  // expected-error @+1 {{input must be a rank-4 tensor, got 'tensor<4x8x8xf32>'}}
+  %y = "tpu.Pool2D"(%x) {pool_mode = #tpu<pool_mode Max>, kernel_shape = [2, 2], strides = [2, 2], pads = [0, 0, 0, 0]} : (tensor<4x8x8xf32>) -> tensor<1x4x4x4xf32>
+  return
+}
+
+// -----
+
+func.func @pool_attr_sizes(%x: tensor<1x4x8x8xf32>) {
+  // expected-error @+1 {{kernel_shape and strides need 2 values, pads 4, dilations 2}}
+  %y = "tpu.Pool2D"(%x) {pool_mode = #tpu<pool_mode Max>, kernel_shape = [2, 2], strides = [2, 2], pads = [0, 0]} : (tensor<1x4x8x8xf32>) -> tensor<1x4x4x4xf32>
+  return
+}
+
+// -----
+
+func.func @pool_positive(%x: tensor<1x4x8x8xf32>) {
+  // expected-error @+1 {{kernel_shape, strides and dilations must be positive, pads not negative}}
+  %y = "tpu.Pool2D"(%x) {pool_mode = #tpu<pool_mode Max>, kernel_shape = [2, 0], strides = [2, 2], pads = [0, 0, 0, 0]} : (tensor<1x4x8x8xf32>) -> tensor<1x4x4x4xf32>
+  return
+}
+
+// -----
+
+func.func @pool_pad_extent(%x: tensor<1x4x8x8xf32>) {
+  // expected-error @+1 {{pads must be smaller than the window extent 3 on spatial axis 0}}
+  %y = "tpu.Pool2D"(%x) {pool_mode = #tpu<pool_mode Max>, kernel_shape = [3, 3], strides = [1, 1], pads = [3, 0, 0, 0]} : (tensor<1x4x8x8xf32>) -> tensor<1x4x9x6xf32>
+  return
+}
+
+// -----
+
+func.func @pool_dynamic(%x: tensor<1x4x?x8xf32>) {
+  // expected-error @+1 {{needs a static input height and width, got 'tensor<1x4x?x8xf32>'}}
+  %y = "tpu.Pool2D"(%x) {pool_mode = #tpu<pool_mode Max>, kernel_shape = [2, 2], strides = [2, 2], pads = [0, 0, 0, 0]} : (tensor<1x4x?x8xf32>) -> tensor<1x4x4x4xf32>
+  return
+}
+
+// -----
+
+func.func @pool_window_too_big(%x: tensor<1x4x8x3xf32>) {
+  // expected-error @+1 {{window extent 5 exceeds the padded input size 4 on spatial axis 1}}
+  %y = "tpu.Pool2D"(%x) {pool_mode = #tpu<pool_mode Max>, kernel_shape = [1, 5], strides = [1, 1], pads = [0, 0, 0, 1]} : (tensor<1x4x8x3xf32>) -> tensor<1x4x8x1xf32>
+  return
+}
+
+// -----
+
+func.func @pool_result_shape(%x: tensor<1x4x8x8xf32>) {
+  // expected-error @+1 {{result must have shape [1, 4, 4, 4], got 'tensor<1x4x4x5xf32>'}}
+  %y = "tpu.Pool2D"(%x) {pool_mode = #tpu<pool_mode Avg>, kernel_shape = [2, 2], strides = [2, 2], pads = [0, 0, 0, 0]} : (tensor<1x4x8x8xf32>) -> tensor<1x4x4x5xf32>
+  return
+}
+
+// -----
+
+func.func @pool_int_result(%x: tensor<1x4x8x8xi8>) {
+  // expected-error @+1 {{result must be float or !quant.uniform, got 'tensor<1x4x4x4xi8>'}}
+  %y = "tpu.Pool2D"(%x) {pool_mode = #tpu<pool_mode Max>, kernel_shape = [2, 2], strides = [2, 2], pads = [0, 0, 0, 0]} : (tensor<1x4x8x8xi8>) -> tensor<1x4x4x4xi8>
+  return
+}
+
+// -----
+
+func.func @pool_float_requant(%x: tensor<1x4x8x8xf16>) {
+  // expected-error @+1 {{a float result takes no requant attributes (quant_mode, multiplier, rshift)}}
+  %y = "tpu.Pool2D"(%x) {pool_mode = #tpu<pool_mode Avg>, kernel_shape = [2, 2], strides = [2, 2], pads = [0, 0, 0, 0], multiplier = [1], rshift = [2]} : (tensor<1x4x8x8xf16>) -> tensor<1x4x4x4xf16>
+  return
+}
+
+// -----
+
+!q = !quant.uniform<i8:f32, 0.05>
+func.func @pool_float_input(%x: tensor<1x4x8x8xf32>) {
+  // expected-error @+1 {{an INT8 result needs an 8-bit quantized input, got 'tensor<1x4x8x8xf32>'}}
+  %y = "tpu.Pool2D"(%x) {pool_mode = #tpu<pool_mode Max>, kernel_shape = [2, 2], strides = [2, 2], pads = [0, 0, 0, 0]} : (tensor<1x4x8x8xf32>) -> tensor<1x4x4x4x!q>
+  return
+}
+
+// -----
+
+!qx = !quant.uniform<i8:f32, 0.02>
+!qy = !quant.uniform<i8:f32, 0.05>
+func.func @pool_max_type(%x: tensor<1x4x8x8x!qx>) {
+  // expected-error @+1 {{INT8 max pooling keeps the input type '!quant.uniform<i8:f32, 2.000000e-02>', got '!quant.uniform<i8:f32, 5.000000e-02>'}}
+  %y = "tpu.Pool2D"(%x) {pool_mode = #tpu<pool_mode Max>, kernel_shape = [2, 2], strides = [2, 2], pads = [0, 0, 0, 0]} : (tensor<1x4x8x8x!qx>) -> tensor<1x4x4x4x!qy>
+  return
+}
+
+// -----
+
+!q = !quant.uniform<i8:f32, 0.02>
+func.func @pool_max_requant(%x: tensor<1x4x8x8x!q>) {
+  // expected-error @+1 {{INT8 max pooling takes no requant attributes (quant_mode, multiplier, rshift)}}
+  %y = "tpu.Pool2D"(%x) {pool_mode = #tpu<pool_mode Max>, kernel_shape = [2, 2], strides = [2, 2], pads = [0, 0, 0, 0], quant_mode = #tpu<quant_mode MultiplierShift>, multiplier = [1], rshift = [0]} : (tensor<1x4x8x8x!q>) -> tensor<1x4x4x4x!q>
+  return
+}
+
+// -----
+
+!q = !quant.uniform<i8:f32, 0.02>
+!q16 = !quant.uniform<i16:f32, 0.001>
+func.func @pool_avg_result_bits(%x: tensor<1x4x8x8x!q>) {
+  // expected-error @+1 {{result must be 8-bit quantized, got 'tensor<1x4x4x4x!quant.uniform<i16:f32, 1.000000e-03>>'}}
+  %y = "tpu.Pool2D"(%x) {pool_mode = #tpu<pool_mode Avg>, kernel_shape = [2, 2], strides = [2, 2], pads = [0, 0, 0, 0], quant_mode = #tpu<quant_mode MultiplierShift>, multiplier = [1], rshift = [2]} : (tensor<1x4x8x8x!q>) -> tensor<1x4x4x4x!q16>
+  return
+}
+
+// -----
+
+!q = !quant.uniform<i8:f32, 0.02>
+func.func @pool_avg_one_multiplier(%x: tensor<1x4x8x8x!q>) {
+  // expected-error @+1 {{`multiplier` must hold one value, got 4}}
+  %y = "tpu.Pool2D"(%x) {pool_mode = #tpu<pool_mode Avg>, kernel_shape = [2, 2], strides = [2, 2], pads = [0, 0, 0, 0], quant_mode = #tpu<quant_mode MultiplierShift>, multiplier = [1, 1, 1, 1], rshift = [2, 2, 2, 2]} : (tensor<1x4x8x8x!q>) -> tensor<1x4x4x4x!q>
+  return
+}
+
+// -----
+
+!q = !quant.uniform<i8:f32, 0.02>
+func.func @pool_avg_no_mode(%x: tensor<1x4x8x8x!q>) {
+  // expected-error @+1 {{an INT8 result needs `quant_mode`}}
+  %y = "tpu.Pool2D"(%x) {pool_mode = #tpu<pool_mode Avg>, kernel_shape = [2, 2], strides = [2, 2], pads = [0, 0, 0, 0], multiplier = [1], rshift = [2]} : (tensor<1x4x8x8x!q>) -> tensor<1x4x4x4x!q>
+  return
+}
+
+// -----
+
+func.func @pool_bad_mode(%x: tensor<1x4x8x8xf32>) {
+  // expected-error @+2 {{expected ::tpuc::tpu::PoolMode to be one of: Max, Avg}}
+  // expected-error @+1 {{failed to parse Tpu_PoolModeAttr parameter 'value'}}
+  %y = "tpu.Pool2D"(%x) {pool_mode = #tpu<pool_mode Min>, kernel_shape = [2, 2], strides = [2, 2], pads = [0, 0, 0, 0]} : (tensor<1x4x8x8xf32>) -> tensor<1x4x4x4xf32>
+  return
+}
+
+// -----
+
+func.func @concat_no_input() {
+  // expected-error @+1 {{needs at least one input}}
+  %y = "tpu.Concat"() {axis = 0 : i64} : () -> tensor<2xf32>
+  return
+}
+
+// -----
+
+func.func @concat_unranked(%a: tensor<2xf32>) {
+  // expected-error @+1 {{result must be a ranked tensor}}
+  %y = "tpu.Concat"(%a) {axis = 0 : i64} : (tensor<2xf32>) -> tensor<*xf32>
+  return
+}
+
+// -----
+
+func.func @concat_axis(%a: tensor<2x3xf32>, %b: tensor<2x1xf32>) {
+  // expected-error @+1 {{axis 2 is outside [-2, 2)}}
+  %y = "tpu.Concat"(%a, %b) {axis = 2 : i64} : (tensor<2x3xf32>, tensor<2x1xf32>) -> tensor<2x4xf32>
+  return
+}
+
+// -----
+
+func.func @concat_rank(%a: tensor<2x3xf32>, %b: tensor<2xf32>) {
+  // expected-error @+1 {{input #1 'tensor<2xf32>' does not have the result's rank}}
+  %y = "tpu.Concat"(%a, %b) {axis = 1 : i64} : (tensor<2x3xf32>, tensor<2xf32>) -> tensor<2x4xf32>
+  return
+}
+
+// -----
+
+func.func @concat_other_dims(%a: tensor<2x3xf32>, %b: tensor<3x1xf32>) {
+  // expected-error @+1 {{input #1 has shape [3, 1], which differs from the result's [2, 4] outside axis 1}}
+  %y = "tpu.Concat"(%a, %b) {axis = 1 : i64} : (tensor<2x3xf32>, tensor<3x1xf32>) -> tensor<2x4xf32>
+  return
+}
+
+// -----
+
+func.func @concat_axis_sum(%a: tensor<2x3xf32>, %b: tensor<2x2xf32>) {
+  // expected-error @+1 {{the inputs add up to 5 along axis 1, the result has 4}}
+  %y = "tpu.Concat"(%a, %b) {axis = -1 : i64} : (tensor<2x3xf32>, tensor<2x2xf32>) -> tensor<2x4xf32>
+  return
+}
+
+// -----
+
+func.func @concat_int_result(%a: tensor<2x3xi8>, %b: tensor<2x1xi8>) {
+  // expected-error @+1 {{result must be float or !quant.uniform, got 'tensor<2x4xi8>'}}
+  %y = "tpu.Concat"(%a, %b) {axis = 1 : i64} : (tensor<2x3xi8>, tensor<2x1xi8>) -> tensor<2x4xi8>
+  return
+}
+
+// -----
+
+func.func @concat_float_mixed(%a: tensor<2x3xf32>, %b: tensor<2x1xbf16>) {
+  // expected-error @+1 {{operand type 'tensor<2x1xbf16>' differs from the result's element type 'f32' (insert a tpu.Cast)}}
+  %y = "tpu.Concat"(%a, %b) {axis = 1 : i64} : (tensor<2x3xf32>, tensor<2x1xbf16>) -> tensor<2x4xf32>
+  return
+}
+
+// -----
+
+!q = !quant.uniform<i8:f32, 0.02>
+!q16 = !quant.uniform<i16:f32, 0.001>
+func.func @concat_result_bits(%a: tensor<2x3x!q>, %b: tensor<2x1x!q>) {
+  // expected-error @+1 {{result must be 8-bit quantized, got 'tensor<2x4x!quant.uniform<i16:f32, 1.000000e-03>>'}}
+  %y = "tpu.Concat"(%a, %b) {axis = 1 : i64} : (tensor<2x3x!q>, tensor<2x1x!q>) -> tensor<2x4x!q16>
+  return
+}
+
+// -----
+
+!q = !quant.uniform<i8:f32, 0.02>
+func.func @concat_float_input(%a: tensor<2x3x!q>, %b: tensor<2x1xf32>) {
+  // expected-error @+1 {{an INT8 result needs 8-bit quantized inputs, got 'tensor<2x1xf32>'}}
+  %y = "tpu.Concat"(%a, %b) {axis = 1 : i64} : (tensor<2x3x!q>, tensor<2x1xf32>) -> tensor<2x4x!q>
+  return
+}
+
+// -----
+
+!q = !quant.uniform<i8:f32, 0.02>
+!qb = !quant.uniform<i8:f32, 0.04>
+func.func @concat_needs_requant(%a: tensor<2x3x!q>, %b: tensor<2x1x!qb>) {
+  // expected-error @+1 {{an input of another type than the result needs `quant_mode`, `multipliers` and `rshifts`}}
+  %y = "tpu.Concat"(%a, %b) {axis = 1 : i64} : (tensor<2x3x!q>, tensor<2x1x!qb>) -> tensor<2x4x!q>
+  return
+}
+
+// -----
+
+!q = !quant.uniform<i8:f32, 0.02>
+!qb = !quant.uniform<i8:f32, 0.04>
+func.func @concat_requant_count(%a: tensor<2x3x!q>, %b: tensor<2x1x!qb>) {
+  // expected-error @+1 {{`multipliers` and `rshifts` need one value per input (2), got 1 and 2}}
+  %y = "tpu.Concat"(%a, %b) {axis = 1 : i64, quant_mode = #tpu<quant_mode MultiplierShift>, multipliers = [1], rshifts = [0, 1]} : (tensor<2x3x!q>, tensor<2x1x!qb>) -> tensor<2x4x!q>
+  return
+}
+
+// -----
+
+!q = !quant.uniform<i8:f32, 0.02>
+!qb = !quant.uniform<i8:f32, 0.04>
+func.func @concat_requant_values(%a: tensor<2x3x!q>, %b: tensor<2x1x!qb>) {
+  // expected-error @+1 {{OnlyShift requant has multiplier 3, must be 1}}
+  %y = "tpu.Concat"(%a, %b) {axis = 1 : i64, quant_mode = #tpu<quant_mode OnlyShift>, multipliers = [1, 3], rshifts = [0, 1]} : (tensor<2x3x!q>, tensor<2x1x!qb>) -> tensor<2x4x!q>
+  return
+}
+
+// -----
+
+func.func @reshape_type(%a: tensor<2x3xf32>) {
+  // expected-error @+1 {{result element type 'f16' differs from the input's 'f32'}}
+  %y = "tpu.Reshape"(%a) : (tensor<2x3xf32>) -> tensor<6xf16>
+  return
+}
+
+// -----
+
+func.func @reshape_count(%a: tensor<2x3xf32>) {
+  // expected-error @+1 {{cannot reshape 6 elements into [4]}}
+  %y = "tpu.Reshape"(%a) : (tensor<2x3xf32>) -> tensor<4xf32>
+  return
+}

@@ -67,3 +67,89 @@ func.func @requant_lut_cast(%acc: tensor<1x4xi32>, %table: tensor<256xi8>) -> te
   %f = "tpu.Cast"(%l) : (tensor<1x4x!qy>) -> tensor<1x4xf32>
   return %f : tensor<1x4xf32>
 }
+
+// CHECK-LABEL: func.func @matmul_int8_per_column
+func.func @matmul_int8_per_column(%x: tensor<2x4x8x!qx>, %w: tensor<8x3xi8>, %b: tensor<3xi32>) -> tensor<2x4x3x!quant.uniform<u8:f32, 0.05:12>> {
+  // CHECK: "tpu.MatMul"(
+  // CHECK-SAME: do_relu = true
+  // CHECK-SAME: multiplier = [1549, 1600, 1700]
+  // CHECK-SAME: quant_mode = #tpu<quant_mode MultiplierShift>
+  // CHECK-SAME: rshift = [18, 18, 19]
+  %y = "tpu.MatMul"(%x, %w, %b) {do_relu = true, quant_mode = #tpu<quant_mode MultiplierShift>, multiplier = [1549, 1600, 1700], rshift = [18, 18, 19]} : (tensor<2x4x8x!qx>, tensor<8x3xi8>, tensor<3xi32>) -> tensor<2x4x3x!quant.uniform<u8:f32, 0.05:12>>
+  return %y : tensor<2x4x3x!quant.uniform<u8:f32, 0.05:12>>
+}
+
+// CHECK-LABEL: func.func @matmul_int8_activations
+func.func @matmul_int8_activations(%a: tensor<2x4x8x!qx>, %b: tensor<2x3x8x!qy>) -> tensor<2x4x3x!qy> {
+  %none = top.None : none
+  // CHECK: "tpu.MatMul"(
+  // CHECK-SAME: quant_mode = #tpu<quant_mode QDM>
+  // CHECK-SAME: right_transpose = true
+  // CHECK-SAME: round_mode = #tpu<round_mode HalfToEven>
+  %y = "tpu.MatMul"(%a, %b, %none) {right_transpose = true, quant_mode = #tpu<quant_mode QDM>, round_mode = #tpu<round_mode HalfToEven>, multiplier = [1073741824], rshift = [5]} : (tensor<2x4x8x!qx>, tensor<2x3x8x!qy>, none) -> tensor<2x4x3x!qy>
+  return %y : tensor<2x4x3x!qy>
+}
+
+// CHECK-LABEL: func.func @matmul_f16_vector
+func.func @matmul_f16_vector(%x: tensor<8xf16>, %w: tensor<8x3xf16>, %b: tensor<3xf16>) -> tensor<3xf16> {
+  // CHECK: "tpu.MatMul"(
+  // CHECK-NOT: multiplier
+  // CHECK-SAME: -> tensor<3xf16>
+  %y = "tpu.MatMul"(%x, %w, %b) : (tensor<8xf16>, tensor<8x3xf16>, tensor<3xf16>) -> tensor<3xf16>
+  return %y : tensor<3xf16>
+}
+
+// CHECK-LABEL: func.func @pool_int8
+func.func @pool_int8(%x: tensor<1x4x8x8x!qx>) -> tensor<1x4x2x2x!qy> {
+  // CHECK: "tpu.Pool2D"(
+  // CHECK-SAME: ceil_mode = true
+  // CHECK-SAME: pool_mode = #tpu<pool_mode Max>
+  %m = "tpu.Pool2D"(%x) {pool_mode = #tpu<pool_mode Max>, kernel_shape = [3, 3], strides = [2, 2], pads = [1, 1, 0, 0], ceil_mode = true} : (tensor<1x4x8x8x!qx>) -> tensor<1x4x4x4x!qx>
+  // CHECK: "tpu.Pool2D"(
+  // CHECK-SAME: count_include_pad = false
+  // CHECK-SAME: multiplier = [1717986918]
+  // CHECK-SAME: pool_mode = #tpu<pool_mode Avg>
+  // CHECK-SAME: quant_mode = #tpu<quant_mode MultiplierShift>
+  // CHECK-SAME: rshift = [33]
+  %a = "tpu.Pool2D"(%m) {pool_mode = #tpu<pool_mode Avg>, kernel_shape = [2, 2], strides = [2, 2], pads = [0, 0, 0, 0], quant_mode = #tpu<quant_mode MultiplierShift>, multiplier = [1717986918], rshift = [33]} : (tensor<1x4x4x4x!qx>) -> tensor<1x4x2x2x!qy>
+  return %a : tensor<1x4x2x2x!qy>
+}
+
+// CHECK-LABEL: func.func @pool_bf16_dilated
+func.func @pool_bf16_dilated(%x: tensor<1x2x9x9xbf16>) -> tensor<1x2x5x5xbf16> {
+  // CHECK: "tpu.Pool2D"(
+  // CHECK-SAME: count_include_pad = true
+  // CHECK-SAME: dilations = [2, 2]
+  // CHECK-NOT: multiplier
+  %y = "tpu.Pool2D"(%x) {pool_mode = #tpu<pool_mode Avg>, kernel_shape = [3, 3], strides = [2, 2], pads = [2, 2, 2, 2], dilations = [2, 2], count_include_pad = true, do_relu = true} : (tensor<1x2x9x9xbf16>) -> tensor<1x2x5x5xbf16>
+  return %y : tensor<1x2x5x5xbf16>
+}
+
+// CHECK-LABEL: func.func @concat_int8_requant
+func.func @concat_int8_requant(%a: tensor<1x2x4x!qy>, %b: tensor<1x3x4x!qx>) -> tensor<1x5x4x!qy> {
+  // CHECK: "tpu.Concat"(
+  // CHECK-SAME: axis = 1
+  // CHECK-SAME: multipliers = [1, 1717986918]
+  // CHECK-SAME: quant_mode = #tpu<quant_mode MultiplierShift>
+  // CHECK-SAME: rshifts = [0, 32]
+  %y = "tpu.Concat"(%a, %b) {axis = 1 : i64, quant_mode = #tpu<quant_mode MultiplierShift>, multipliers = [1, 1717986918], rshifts = [0, 32]} : (tensor<1x2x4x!qy>, tensor<1x3x4x!qx>) -> tensor<1x5x4x!qy>
+  return %y : tensor<1x5x4x!qy>
+}
+
+// CHECK-LABEL: func.func @concat_f32_copy
+func.func @concat_f32_copy(%a: tensor<2x3xf32>, %b: tensor<2x1xf32>) -> tensor<2x4xf32> {
+  // CHECK: "tpu.Concat"(
+  // CHECK-SAME: axis = -1
+  // CHECK-NOT: multipliers
+  %y = "tpu.Concat"(%a, %b) {axis = -1 : i64} : (tensor<2x3xf32>, tensor<2x1xf32>) -> tensor<2x4xf32>
+  return %y : tensor<2x4xf32>
+}
+
+// CHECK-LABEL: func.func @reshape
+func.func @reshape(%x: tensor<1x4x2x2x!qx>, %f: tensor<2x3xf16>) -> (tensor<1x16x!qx>, tensor<6xf16>) {
+  // CHECK: "tpu.Reshape"(%{{.*}}) : (tensor<1x4x2x2x!quant.uniform<i8:f32, 2.000000e-02>>) -> tensor<1x16x!quant.uniform<i8:f32, 2.000000e-02>>
+  %y = "tpu.Reshape"(%x) : (tensor<1x4x2x2x!qx>) -> tensor<1x16x!qx>
+  // CHECK: "tpu.Reshape"(%{{.*}}) : (tensor<2x3xf16>) -> tensor<6xf16>
+  %g = "tpu.Reshape"(%f) : (tensor<2x3xf16>) -> tensor<6xf16>
+  return %y, %g : tensor<1x16x!qx>, tensor<6xf16>
+}

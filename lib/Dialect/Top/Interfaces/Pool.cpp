@@ -7,6 +7,7 @@
 #include "Common.h"
 #include "Window.h"
 
+#include "tpuc/Kernels/PoolWindow.h"
 #include "tpuc/Support/Parallel.h"
 
 #include <limits>
@@ -61,25 +62,20 @@ LogicalResult verifyPool(Operation *op, const PoolParams &p, Value input,
 FailureOr<int64_t> outputSize(Operation *op, const PoolParams &p, size_t axis,
                               int64_t in) {
   size_t k = p.kernel.size();
-  int64_t extent = p.dilations[axis] * (p.kernel[axis] - 1) + 1;
-  int64_t begin = p.pads[axis], padded = in + begin + p.pads[k + axis];
+  int64_t extent = kernels::poolExtent(p.kernel[axis], p.dilations[axis]);
+  int64_t padded = in + p.pads[axis] + p.pads[k + axis];
   if (padded < extent) {
     op->emitOpError("window extent ")
         << extent << " exceeds the padded input size " << padded
         << " on spatial axis " << axis;
     return failure();
   }
-  int64_t stride = p.strides[axis];
-  int64_t out = p.ceilMode ? (padded - extent + stride - 1) / stride + 1
-                           : (padded - extent) / stride + 1;
-  // The last window must start inside the input or its begin padding.
-  if (p.ceilMode && (out - 1) * stride >= in + begin)
-    --out;
-  return out;
+  return kernels::poolOutputSize(in, p.kernel[axis], p.strides[axis],
+                                 p.dilations[axis], p.pads[axis],
+                                 p.pads[k + axis], p.ceilMode);
 }
 
-LogicalResult inferPoolShapes(Operation *op, const PoolParams &p,
-                              Value input) {
+LogicalResult inferPoolShapes(Operation *op, const PoolParams &p, Value input) {
   FailureOr<SmallVector<int64_t>> in = getStaticShape(op, input);
   if (failed(in))
     return failure();
@@ -97,40 +93,22 @@ LogicalResult inferPoolShapes(Operation *op, const PoolParams &p,
   return setResultShape(op, 0, out);
 }
 
-/// The window of one output position along one axis: the kernel taps
-/// [first, last) that fall inside the input, the input index of tap 0, and
-/// the number of taps inside the input extended by its pads.
-struct Window {
-  int64_t first, last, start, padded;
-};
+using kernels::PoolWindow;
 
 /// The windows of every output position along one axis.
-SmallVector<Window> windows(int64_t in, int64_t out, int64_t kernel,
-                            int64_t stride, int64_t dilation, int64_t padBegin,
-                            int64_t padEnd) {
-  SmallVector<Window> result;
-  result.reserve(out);
-  for (int64_t o = 0; o < out; ++o) {
-    Window w;
-    w.start = o * stride - padBegin;
-    // Taps t with 0 <= start + t * dilation < in.
-    w.first = w.start >= 0 ? 0 : (-w.start + dilation - 1) / dilation;
-    w.last = std::min(kernel, (in - w.start + dilation - 1) / dilation);
-    w.last = std::max(w.last, w.first);
-    // Taps inside [-padBegin, in + padEnd): the start is never before
-    // -padBegin, so only the end can cut taps off.
-    w.padded = std::min(kernel, (in + padEnd - w.start + dilation - 1) /
-                                    dilation);
-    result.push_back(w);
-  }
-  return result;
+SmallVector<PoolWindow> windows(int64_t in, int64_t out, int64_t kernel,
+                                int64_t stride, int64_t dilation,
+                                int64_t padBegin, int64_t padEnd) {
+  std::vector<PoolWindow> w =
+      kernels::poolWindows(in, out, kernel, stride, dilation, padBegin, padEnd);
+  return SmallVector<PoolWindow>(w.begin(), w.end());
 }
 
 /// The geometry of a pooling op seen as 2-D (a 1-D op has height 1).
 struct Geometry {
   int64_t planes, ih, iw, oh, ow, kw, sw, dh, dw, padLeft;
   /// The window of every output row and column.
-  SmallVector<Window> rows, cols;
+  SmallVector<PoolWindow> rows, cols;
   /// For every kernel column kx, the output columns [colFirst, colLast)
   /// whose tap kx falls inside the input.
   SmallVector<int64_t> colFirst, colLast;
@@ -167,9 +145,9 @@ Geometry geometry(const PoolParams &p, ArrayRef<int64_t> inShape,
     g.colFirst.push_back(first);
     g.colLast.push_back(std::max(first, last));
   }
-  g.global = g.oh == 1 && g.ow == 1 && llvm::all_of(p.pads, [](int64_t v) {
-               return v == 0;
-             }) && (is1d || p.kernel[0] == g.ih) && g.kw == g.iw;
+  g.global = g.oh == 1 && g.ow == 1 &&
+             llvm::all_of(p.pads, [](int64_t v) { return v == 0; }) &&
+             (is1d || p.kernel[0] == g.ih) && g.kw == g.iw;
   return g;
 }
 
@@ -193,7 +171,7 @@ void poolPlane(const Geometry &g, const float *in, float *out,
     return;
   }
   for (int64_t y = 0; y < g.oh; ++y) {
-    const Window &r = g.rows[y];
+    const PoolWindow &r = g.rows[y];
     float *acc = out + y * g.ow;
     std::fill(acc, acc + g.ow, init);
     for (int64_t ky = r.first; ky < r.last; ++ky) {
@@ -219,7 +197,7 @@ void poolPlane(const Geometry &g, const float *in, float *out,
       continue;
     }
     for (int64_t x = 0; x < g.ow; ++x) {
-      const Window &c = g.cols[x];
+      const PoolWindow &c = g.cols[x];
       int64_t count = includePad ? r.padded * c.padded
                                  : (r.last - r.first) * (c.last - c.first);
       acc[x] = count > 0 ? acc[x] / static_cast<float>(count) : 0.0f;
@@ -270,8 +248,8 @@ int64_t MaxPoolOp::getFlops() {
 }
 
 LogicalResult MaxPoolOp::inference(InferenceParameter &p) {
-  Geometry g = geometry(getParams(*this), shapeOf(getInput()),
-                        shapeOf(getOutput()));
+  Geometry g =
+      geometry(getParams(*this), shapeOf(getInput()), shapeOf(getOutput()));
   pool<true>(g, p.inputs[0], p.outputs[0], false, getDoRelu(),
              getReluLimit().convertToDouble());
   return success();
@@ -303,8 +281,8 @@ int64_t AvgPoolOp::getFlops() {
 }
 
 LogicalResult AvgPoolOp::inference(InferenceParameter &p) {
-  Geometry g = geometry(getParams(*this), shapeOf(getInput()),
-                        shapeOf(getOutput()));
+  Geometry g =
+      geometry(getParams(*this), shapeOf(getInput()), shapeOf(getOutput()));
   pool<false>(g, p.inputs[0], p.outputs[0], getCountIncludePad(), getDoRelu(),
               getReluLimit().convertToDouble());
   return success();

@@ -1,5 +1,4 @@
-//===- TpuOps.cpp - Tpu op verifiers
-//---------------------------------------===//
+//===- TpuOps.cpp - Tpu op verifiers --------------------------------------===//
 //
 // Part of tpuc.
 //
@@ -13,6 +12,9 @@
 //===----------------------------------------------------------------------===//
 
 #include "tpuc/Dialect/Tpu/IR/TpuOps.h"
+
+#include "tpuc/Interfaces/ShapeInterface.h"
+#include "tpuc/Kernels/PoolWindow.h"
 
 #include "llvm/ADT/STLExtras.h"
 
@@ -47,6 +49,17 @@ unsigned integerBits(Type type) {
 
 bool isFloatElement(Type type) { return isa<FloatType>(elementOf(type)); }
 
+/// The zero point of a `!quant.uniform` element type (0 for anything else).
+int64_t zeroPointOf(Type type) {
+  if (auto q = dyn_cast<quant::UniformQuantizedType>(elementOf(type)))
+    return q.getZeroPoint();
+  return 0;
+}
+
+bool is8BitQuantized(Type type) {
+  return isQuantized(type) && integerBits(type) == 8;
+}
+
 SmallVector<int64_t> toInts(ArrayAttr array) {
   SmallVector<int64_t> values;
   if (array)
@@ -55,12 +68,36 @@ SmallVector<int64_t> toInts(ArrayAttr array) {
   return values;
 }
 
+/// Checks requant values the chip's registers hold: rshift in [-32, 63], a
+/// multiplier that fits in int32, 1 with OnlyShift, not negative with QDM.
+LogicalResult verifyRequantValues(Operation *op, QuantMode mode,
+                                  ArrayRef<int64_t> multipliers,
+                                  ArrayRef<int64_t> rshifts) {
+  for (auto [multiplierValue, shift] : llvm::zip(multipliers, rshifts)) {
+    if (shift < -32 || shift > 63)
+      return op->emitOpError("rshift ") << shift << " is outside [-32, 63]";
+    if (mode == QuantMode::OnlyShift && multiplierValue != 1)
+      return op->emitOpError("OnlyShift requant has multiplier ")
+             << multiplierValue << ", must be 1";
+    if (mode == QuantMode::QDM &&
+        (multiplierValue < 0 || multiplierValue > INT32_MAX))
+      return op->emitOpError("QDM multiplier ")
+             << multiplierValue << " is outside [0, 2^31)";
+    if (multiplierValue < INT32_MIN || multiplierValue > INT32_MAX)
+      return op->emitOpError("multiplier ")
+             << multiplierValue << " does not fit in int32";
+  }
+  return success();
+}
+
 /// Checks an INT8 requant: present, equally long, one value or one per
-/// channel, and values the chip's registers hold.
+/// channel (`unit` names a channel in the diagnostic; with `channels` 1
+/// exactly one value is allowed), and values the chip's registers hold.
 LogicalResult verifyRequant(Operation *op, std::optional<QuantMode> mode,
                             ArrayAttr multiplier, ArrayAttr rshift,
                             int64_t channels, StringRef multiplierName,
-                            StringRef rshiftName) {
+                            StringRef rshiftName,
+                            StringRef unit = "output channel") {
   if (!mode)
     return op->emitOpError("an INT8 result needs `quant_mode`");
   if (!multiplier || !rshift)
@@ -71,25 +108,14 @@ LogicalResult verifyRequant(Operation *op, std::optional<QuantMode> mode,
     return op->emitOpError("`")
            << multiplierName << "` has " << m.size() << " values but `"
            << rshiftName << "` has " << r.size();
+  if (channels == 1 && m.size() != 1)
+    return op->emitOpError("`")
+           << multiplierName << "` must hold one value, got " << m.size();
   if (m.size() != 1 && static_cast<int64_t>(m.size()) != channels)
     return op->emitOpError("`")
            << multiplierName << "` must hold 1 or " << channels
-           << " values (one per output channel), got " << m.size();
-  for (auto [multiplierValue, shift] : llvm::zip(m, r)) {
-    if (shift < -32 || shift > 63)
-      return op->emitOpError("rshift ") << shift << " is outside [-32, 63]";
-    if (*mode == QuantMode::OnlyShift && multiplierValue != 1)
-      return op->emitOpError("OnlyShift requant has multiplier ")
-             << multiplierValue << ", must be 1";
-    if (*mode == QuantMode::QDM &&
-        (multiplierValue < 0 || multiplierValue > INT32_MAX))
-      return op->emitOpError("QDM multiplier ")
-             << multiplierValue << " is outside [0, 2^31)";
-    if (multiplierValue < INT32_MIN || multiplierValue > INT32_MAX)
-      return op->emitOpError("multiplier ")
-             << multiplierValue << " does not fit in int32";
-  }
-  return success();
+           << " values (one per " << unit << "), got " << m.size();
+  return verifyRequantValues(op, *mode, m, r);
 }
 
 /// A float op has no requant attributes and shares its float type.
@@ -185,6 +211,184 @@ LogicalResult Conv2DOp::verify() {
 }
 
 //===----------------------------------------------------------------------===//
+// MatMul
+//===----------------------------------------------------------------------===//
+
+FailureOr<tpuc::kernels::MatMulShape> MatMulOp::getMatMulShape() {
+  auto lhsType = dyn_cast<RankedTensorType>(getInput().getType());
+  auto rhsType = dyn_cast<RankedTensorType>(getRight().getType());
+  if (!lhsType || !rhsType || !lhsType.hasStaticShape() ||
+      !rhsType.hasStaticShape() || lhsType.getRank() == 0 ||
+      rhsType.getRank() == 0)
+    return emitOpError("input and right must be statically shaped tensors of "
+                       "rank 1 or more");
+  SmallVector<int64_t> lhs(lhsType.getShape()), rhs(rhsType.getShape());
+  bool rhsVector = rhs.size() == 1;
+  if (lhs.size() == 1)
+    lhs.insert(lhs.begin(), 1);
+  if (rhsVector)
+    rhs.push_back(1);
+  else if (getRightTranspose())
+    std::swap(rhs[rhs.size() - 1], rhs[rhs.size() - 2]);
+  tpuc::kernels::MatMulShape s;
+  s.m = lhs[lhs.size() - 2];
+  s.k = lhs.back();
+  s.n = rhs.back();
+  if (rhs[rhs.size() - 2] != s.k)
+    return emitOpError("contraction dimensions differ: input ")
+           << formatShape(lhsType.getShape()) << " and right "
+           << formatShape(rhsType.getShape())
+           << (getRightTranspose() ? " (transposed)" : "");
+  ArrayRef<int64_t> lhsBatch = ArrayRef(lhs).drop_back(2);
+  ArrayRef<int64_t> rhsBatch = ArrayRef(rhs).drop_back(2);
+  FailureOr<SmallVector<int64_t>> batch = broadcastShapes(lhsBatch, rhsBatch);
+  if (failed(batch))
+    return emitOpError("batch dimensions of ")
+           << formatShape(lhsType.getShape()) << " and "
+           << formatShape(rhsType.getShape()) << " do not broadcast";
+  s.batch.assign(batch->begin(), batch->end());
+  s.lhsBatch.assign(lhsBatch.begin(), lhsBatch.end());
+  s.rhsBatch.assign(rhsBatch.begin(), rhsBatch.end());
+  s.rightTranspose = getRightTranspose() && !rhsVector;
+  if (auto bias = dyn_cast<RankedTensorType>(getBias().getType())) {
+    if (!bias.hasStaticShape())
+      return emitOpError("bias must be statically shaped");
+    s.biasSize = bias.getNumElements();
+  } else if (!isa<NoneType>(getBias().getType())) {
+    return emitOpError("bias must be a ranked tensor or none");
+  }
+  s.doRelu = getDoRelu();
+  s.reluLimit = getReluLimit().convertToDouble();
+  return s;
+}
+
+LogicalResult MatMulOp::verify() {
+  FailureOr<tpuc::kernels::MatMulShape> s = getMatMulShape();
+  if (failed(s))
+    return failure();
+  SmallVector<int64_t> expected(s->batch.begin(), s->batch.end());
+  if (cast<RankedTensorType>(getInput().getType()).getRank() > 1)
+    expected.push_back(s->m);
+  if (cast<RankedTensorType>(getRight().getType()).getRank() > 1)
+    expected.push_back(s->n);
+  auto output = dyn_cast<RankedTensorType>(getOutput().getType());
+  if (!output || output.getShape() != ArrayRef(expected))
+    return emitOpError("result must have shape ")
+           << formatShape(expected) << ", got " << getOutput().getType();
+  if (s->biasSize != 0 && s->biasSize != 1 && s->biasSize != s->n)
+    return emitOpError("bias has ")
+           << s->biasSize << " values for " << s->n << " output columns";
+
+  if (!isQuantized(output)) {
+    if (!isFloatElement(output))
+      return emitOpError("result must be float or !quant.uniform, got ")
+             << output;
+    return verifyFloat(
+        *this, {getInput(), getRight(), getBias()},
+        {getQuantModeAttr(), getMultiplierAttr(), getRshiftAttr()});
+  }
+  Type input = getInput().getType(), right = getRight().getType();
+  if (!is8BitQuantized(input))
+    return emitOpError("an INT8 result needs an 8-bit quantized input, got ")
+           << input;
+  bool weight = !isQuantized(right) && integerBits(right) == 8;
+  if (!weight && !is8BitQuantized(right))
+    return emitOpError("an INT8 result needs an i8 / ui8 or 8-bit quantized "
+                       "`right`, got ")
+           << right;
+  auto bias = dyn_cast<RankedTensorType>(getBias().getType());
+  if (bias && (integerBits(bias) != 32 || isQuantized(bias)))
+    return emitOpError("an INT8 result needs an i32 bias, got ") << bias;
+  if (!weight && (zeroPointOf(right) != 0 || zeroPointOf(input) != 0))
+    return emitOpError("a quantized `right` needs zero points 0 on both "
+                       "operands (asymmetric activation products are lowered "
+                       "to float)");
+  if (zeroPointOf(input) != 0 &&
+      llvm::any_of(s->rhsBatch, [](int64_t d) { return d != 1; }))
+    return emitOpError("an input zero point needs one right matrix (batch "
+                       "dimensions 1) to be folded into the bias");
+  return verifyRequant(*this, getQuantMode(), getMultiplierAttr(),
+                       getRshiftAttr(), s->n, "multiplier", "rshift",
+                       "output column");
+}
+
+//===----------------------------------------------------------------------===//
+// Pool2D
+//===----------------------------------------------------------------------===//
+
+LogicalResult Pool2DOp::verify() {
+  if (failed(requireRank(*this, getInput(), 4, "input")) ||
+      failed(requireRank(*this, getOutput(), 4, "output")))
+    return failure();
+  SmallVector<int64_t> kernel = toInts(getKernelShape()),
+                       strides = toInts(getStrides()), pads = toInts(getPads()),
+                       dilations = toInts(getDilationsAttr());
+  if (kernel.size() != 2 || strides.size() != 2 || pads.size() != 4 ||
+      (getDilationsAttr() && dilations.size() != 2))
+    return emitOpError("kernel_shape and strides need 2 values, pads 4, "
+                       "dilations 2");
+  if (dilations.empty())
+    dilations.assign(2, 1);
+  if (llvm::any_of(kernel, [](int64_t k) { return k <= 0; }) ||
+      llvm::any_of(strides, [](int64_t s) { return s <= 0; }) ||
+      llvm::any_of(dilations, [](int64_t d) { return d <= 0; }) ||
+      llvm::any_of(pads, [](int64_t p) { return p < 0; }))
+    return emitOpError("kernel_shape, strides and dilations must be positive, "
+                       "pads not negative");
+  auto input = cast<RankedTensorType>(getInput().getType());
+  auto output = cast<RankedTensorType>(getOutput().getType());
+  SmallVector<int64_t> expected = {input.getDimSize(0), input.getDimSize(1)};
+  for (int axis = 0; axis < 2; ++axis) {
+    int64_t extent = tpuc::kernels::poolExtent(kernel[axis], dilations[axis]);
+    // A pad as large as the window would make windows of padding only.
+    if (pads[axis] >= extent || pads[2 + axis] >= extent)
+      return emitOpError("pads must be smaller than the window extent ")
+             << extent << " on spatial axis " << axis;
+    int64_t in = input.getDimSize(2 + axis);
+    if (ShapedType::isDynamic(in))
+      return emitOpError("needs a static input height and width, got ")
+             << input;
+    int64_t size = tpuc::kernels::poolOutputSize(
+        in, kernel[axis], strides[axis], dilations[axis], pads[axis],
+        pads[2 + axis], getCeilMode());
+    if (size < 1)
+      return emitOpError("window extent ")
+             << extent << " exceeds the padded input size "
+             << in + pads[axis] + pads[2 + axis] << " on spatial axis " << axis;
+    expected.push_back(size);
+  }
+  if (output.getShape() != ArrayRef(expected))
+    return emitOpError("result must have shape ")
+           << formatShape(expected) << ", got " << output;
+
+  bool isMax = getPoolMode() == PoolMode::Max;
+  if (!isQuantized(output)) {
+    if (!isFloatElement(output))
+      return emitOpError("result must be float or !quant.uniform, got ")
+             << output;
+    return verifyFloat(
+        *this, {getInput()},
+        {getQuantModeAttr(), getMultiplierAttr(), getRshiftAttr()});
+  }
+  if (!is8BitQuantized(input))
+    return emitOpError("an INT8 result needs an 8-bit quantized input, got ")
+           << input;
+  if (isMax) {
+    if (input.getElementType() != output.getElementType())
+      return emitOpError("INT8 max pooling keeps the input type ")
+             << input.getElementType() << ", got " << output.getElementType();
+    if (getQuantModeAttr() || getMultiplierAttr() || getRshiftAttr())
+      return emitOpError("INT8 max pooling takes no requant attributes "
+                         "(quant_mode, multiplier, rshift)");
+    return success();
+  }
+  if (!is8BitQuantized(output))
+    return emitOpError("result must be 8-bit quantized, got ") << output;
+  return verifyRequant(*this, getQuantMode(), getMultiplierAttr(),
+                       getRshiftAttr(), 1, "multiplier", "rshift");
+}
+
+//===----------------------------------------------------------------------===//
 // Add
 //===----------------------------------------------------------------------===//
 
@@ -237,6 +441,87 @@ LogicalResult AddOp::verify() {
   for (int64_t shift : r)
     if (shift < 0 || shift > 31)
       return emitOpError("eltwise rshift ") << shift << " is outside [0, 31]";
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Concat, Reshape
+//===----------------------------------------------------------------------===//
+
+LogicalResult ConcatOp::verify() {
+  if (getInputs().empty())
+    return emitOpError("needs at least one input");
+  auto output = dyn_cast<RankedTensorType>(getOutput().getType());
+  if (!output)
+    return emitOpError("result must be a ranked tensor");
+  int64_t rank = output.getRank();
+  int64_t given = static_cast<int64_t>(getAxis());
+  int64_t axis = given < 0 ? given + rank : given;
+  if (axis < 0 || axis >= rank)
+    return emitOpError("axis ")
+           << given << " is outside [" << -rank << ", " << rank << ")";
+  int64_t total = 0;
+  for (auto [i, input] : llvm::enumerate(getInputs())) {
+    auto type = dyn_cast<RankedTensorType>(input.getType());
+    if (!type || type.getRank() != rank)
+      return emitOpError("input #") << i << " " << input.getType()
+                                    << " does not have the result's rank";
+    for (int64_t d = 0; d < rank; ++d)
+      if (d != axis && type.getDimSize(d) != output.getDimSize(d))
+        return emitOpError("input #")
+               << i << " has shape " << formatShape(type.getShape())
+               << ", which differs from the result's "
+               << formatShape(output.getShape()) << " outside axis " << axis;
+    total += type.getDimSize(axis);
+  }
+  if (total != output.getDimSize(axis))
+    return emitOpError("the inputs add up to ")
+           << total << " along axis " << axis << ", the result has "
+           << output.getDimSize(axis);
+
+  SmallVector<Value> inputs(getInputs().begin(), getInputs().end());
+  if (!isQuantized(output)) {
+    if (!isFloatElement(output))
+      return emitOpError("result must be float or !quant.uniform, got ")
+             << output;
+    return verifyFloat(
+        *this, inputs,
+        {getQuantModeAttr(), getMultipliersAttr(), getRshiftsAttr()});
+  }
+  if (!is8BitQuantized(output))
+    return emitOpError("result must be 8-bit quantized, got ") << output;
+  bool requantizes = false;
+  for (Value input : inputs) {
+    if (!is8BitQuantized(input.getType()))
+      return emitOpError("an INT8 result needs 8-bit quantized inputs, got ")
+             << input.getType();
+    requantizes |= elementOf(input.getType()) != output.getElementType();
+  }
+  if (!requantizes && !getMultipliersAttr() && !getRshiftsAttr())
+    return success();
+  if (!getQuantMode() || !getMultipliersAttr() || !getRshiftsAttr())
+    return emitOpError("an input of another type than the result needs "
+                       "`quant_mode`, `multipliers` and `rshifts`");
+  SmallVector<int64_t> m = toInts(getMultipliersAttr()),
+                       r = toInts(getRshiftsAttr());
+  if (m.size() != inputs.size() || r.size() != inputs.size())
+    return emitOpError("`multipliers` and `rshifts` need one value per input (")
+           << inputs.size() << "), got " << m.size() << " and " << r.size();
+  return verifyRequantValues(*this, *getQuantMode(), m, r);
+}
+
+LogicalResult ReshapeOp::verify() {
+  auto input = cast<ShapedType>(getInput().getType());
+  auto output = cast<ShapedType>(getOutput().getType());
+  if (input.getElementType() != output.getElementType())
+    return emitOpError("result element type ")
+           << output.getElementType() << " differs from the input's "
+           << input.getElementType();
+  if (input.hasStaticShape() && output.hasStaticShape() &&
+      input.getNumElements() != output.getNumElements())
+    return emitOpError("cannot reshape ")
+           << input.getNumElements() << " elements into "
+           << formatShape(output.getShape());
   return success();
 }
 

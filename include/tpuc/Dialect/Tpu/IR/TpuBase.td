@@ -31,7 +31,8 @@ def Tpu_Dialect : Dialect {
 }
 
 //===----------------------------------------------------------------------===//
-// Enums (the same values as tpuc/Support/QuantMath.h)
+// Enums (RoundMode and QuantMode: the same values as
+// tpuc/Support/QuantMath.h)
 //===----------------------------------------------------------------------===//
 
 def Tpu_RoundMode : I32EnumAttr<"RoundMode",
@@ -57,6 +58,15 @@ def Tpu_QuantMode : I32EnumAttr<"QuantMode",
   let cppNamespace = "::tpuc::tpu";
 }
 def Tpu_QuantModeAttr : EnumAttr<Tpu_Dialect, Tpu_QuantMode, "quant_mode">;
+
+def Tpu_PoolMode : I32EnumAttr<"PoolMode",
+    "how the elements of a pooling window are combined", [
+      I32EnumAttrCase<"Max", 0>,
+      I32EnumAttrCase<"Avg", 1>]> {
+  let genSpecializedAttr = 0;
+  let cppNamespace = "::tpuc::tpu";
+}
+def Tpu_PoolModeAttr : EnumAttr<Tpu_Dialect, Tpu_PoolMode, "pool_mode">;
 
 //===----------------------------------------------------------------------===//
 // Types
