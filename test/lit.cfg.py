@@ -22,6 +22,7 @@ llvm_config.add_tool_substitutions(
      ToolSubst("npz_tool", unresolved="fatal"),
      ToolSubst("model_transform", unresolved="fatal"),
      ToolSubst("model_runner", unresolved="fatal"),
+     ToolSubst("model_deploy", unresolved="fatal"),
      ToolSubst("run_calibration", unresolved="fatal")], [config.tpuc_tools_dir])
 
 # Every FileCheck run scopes its variables to one CHECK-LABEL block.

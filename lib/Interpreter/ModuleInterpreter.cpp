@@ -816,7 +816,8 @@ ModuleInterpreter::MemoryStats ModuleInterpreter::getMemoryStats() const {
 //===----------------------------------------------------------------------===//
 
 Expected<NpzFile> runModule(ModuleOp module, const NpzFile &inputs,
-                            bool allTensors, unsigned threads) {
+                            bool allTensors, unsigned threads,
+                            bool dequantize) {
   InterpreterOptions options;
   options.keepAllTensors = allTensors;
   options.threads = threads;
@@ -849,6 +850,20 @@ Expected<NpzFile> runModule(ModuleOp module, const NpzFile &inputs,
   if (Error err = interp.invoke())
     return std::move(err);
 
+  // Quantized tensors are written as the real values they stand for,
+  // (q - zero_point) * scale, so that any stage compares with the float
+  // model by name.
+  llvm::StringMap<mlir::quant::UniformQuantizedType> quantized;
+  module.walk([&](Operation *op) {
+    if (!dequantize)
+      return;
+    for (Value result : op->getResults())
+      if (auto shaped = dyn_cast<ShapedType>(result.getType()))
+        if (auto q = dyn_cast<mlir::quant::UniformQuantizedType>(
+                shaped.getElementType()))
+          quantized[getName(result)] = q;
+  });
+
   NpzFile result;
   auto add = [&](StringRef name) -> Error {
     if (result.contains(name))
@@ -859,7 +874,17 @@ Expected<NpzFile> runModule(ModuleOp module, const NpzFile &inputs,
     Expected<ArrayRef<int64_t>> shape = interp.getShape(name);
     if (!shape)
       return shape.takeError();
-    result.set(name, Array::fromFloat(*shape, *data));
+    auto q = quantized.find(name);
+    if (q == quantized.end()) {
+      result.set(name, Array::fromFloat(*shape, *data));
+      return Error::success();
+    }
+    double scale = q->second.getScale();
+    int64_t zeroPoint = q->second.getZeroPoint();
+    std::vector<float> real(data->size());
+    for (size_t i = 0; i < real.size(); ++i)
+      real[i] = static_cast<float>(((*data)[i] - zeroPoint) * scale);
+    result.set(name, Array::fromFloat(*shape, real));
     return Error::success();
   };
   if (allTensors)

@@ -5,6 +5,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "tpuc/Conversion/TopToTpu/Passes.h"
 #include "tpuc/Dialect/Top/IR/TopOps.h"
 #include "tpuc/Dialect/Top/Transforms/Passes.h"
 #include "tpuc/Dialect/Tpu/IR/TpuOps.h"
@@ -20,6 +21,8 @@ int main(int argc, char **argv) {
   mlir::registerCSEPass();
   tpuc::top::registerTopPasses();
   tpuc::top::registerTopPipelines();
+  tpuc::registerConversionPasses();
+  tpuc::registerLoweringPipeline();
 
   mlir::DialectRegistry registry;
   registry.insert<mlir::func::FuncDialect, mlir::quant::QuantizationDialect,

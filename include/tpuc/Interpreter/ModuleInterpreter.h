@@ -148,8 +148,13 @@ private:
 /// under their names. Inputs are matched by name; when none of the npz
 /// names is an input name and the counts agree, by order. Input arrays of
 /// any dtype are converted to float; their element count must match.
+///
+/// With `dequantize`, a tensor of a `!quant.uniform` type is written as the
+/// real values its codes stand for, (q - zero_point) * scale, so that it
+/// compares with the float model by name; otherwise as its codes.
 llvm::Expected<NpzFile> runModule(mlir::ModuleOp module, const NpzFile &inputs,
-                                  bool allTensors, unsigned threads);
+                                  bool allTensors, unsigned threads,
+                                  bool dequantize = false);
 
 } // namespace tpuc
 

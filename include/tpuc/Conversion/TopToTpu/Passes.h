@@ -1,0 +1,43 @@
+//===- Passes.h - Top to Tpu conversion passes -------------------*- C++
+//-*-===//
+//
+// Part of tpuc.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef TPUC_CONVERSION_TOPTOTPU_PASSES_H
+#define TPUC_CONVERSION_TOPTOTPU_PASSES_H
+
+#include "tpuc/Dialect/Top/IR/TopOps.h"
+#include "tpuc/Dialect/Tpu/IR/TpuOps.h"
+
+#include "mlir/Dialect/Quant/QuantOps.h"
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/Pass/Pass.h"
+
+#include <string>
+
+namespace tpuc {
+
+#define GEN_PASS_DECL
+#include "tpuc/Conversion/TopToTpu/Passes.h.inc"
+
+/// What `model_deploy` lowers with: processor-assign, import-calibration-table
+/// (when `calibrationTable` is set), convert-top-to-tpu.
+struct LoweringPipelineOptions {
+  std::string chip, mode, calibrationTable, qtable, weightFile;
+  bool asymmetric = false, quantOutput = false;
+};
+void buildLoweringPipeline(mlir::OpPassManager &pm,
+                           const LoweringPipelineOptions &options);
+
+/// Registers `tpuc-lowering-pipeline="chip=… mode=… cali=… qtable=…
+/// asymmetric=… weight_file=…"`.
+void registerLoweringPipeline();
+
+#define GEN_PASS_REGISTRATION
+#include "tpuc/Conversion/TopToTpu/Passes.h.inc"
+
+} // namespace tpuc
+
+#endif // TPUC_CONVERSION_TOPTOTPU_PASSES_H

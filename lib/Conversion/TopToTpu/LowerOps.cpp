@@ -1,0 +1,686 @@
+//===- LowerOps.cpp - per-op Top to Tpu lowering --------------------------===//
+//
+// Part of tpuc.
+//
+//===----------------------------------------------------------------------===//
+//
+// One function per Top op family. Each tries the op's INT8 form when the op
+// runs in INT8 (and the ranges it needs exist), else builds the float form
+// in the op's float mode. The arithmetic (weights, multipliers, shifts) comes
+// from WeightQuantization.h and QuantMath.h; docs/quantization.md works it
+// out on numbers.
+//
+//===----------------------------------------------------------------------===//
+
+#include "Lowering.h"
+
+#include "tpuc/Conversion/TopToTpu/WeightQuantization.h"
+#include "tpuc/Dialect/Top/IR/Module.h"
+#include "tpuc/Interfaces/InferenceInterface.h"
+
+#include "llvm/ADT/TypeSwitch.h"
+
+#include <cmath>
+
+using namespace mlir;
+using namespace tpuc;
+using namespace tpuc::lowering;
+namespace mq = mlir::quant;
+
+namespace {
+
+mq::UniformQuantizedType quantizedOf(Value value) {
+  return dyn_cast<mq::UniformQuantizedType>(
+      cast<ShapedType>(value.getType()).getElementType());
+}
+
+ArrayAttr i64Array(OpBuilder &b, ArrayRef<int64_t> values) {
+  return b.getI64ArrayAttr(values);
+}
+
+tpu::RoundMode toTpu(tpuc::quant::RoundMode mode) {
+  switch (mode) {
+  case tpuc::quant::RoundMode::HalfUp:
+    return tpu::RoundMode::HalfUp;
+  case tpuc::quant::RoundMode::HalfToEven:
+    return tpu::RoundMode::HalfToEven;
+  case tpuc::quant::RoundMode::TowardsZero:
+    return tpu::RoundMode::TowardsZero;
+  case tpuc::quant::RoundMode::Down:
+    return tpu::RoundMode::Down;
+  default:
+    return tpu::RoundMode::HalfAwayFromZero;
+  }
+}
+
+/// The requant attributes shared by the INT8 ops.
+void addRequant(Lowering &l, SmallVectorImpl<NamedAttribute> &attrs,
+                tpu::QuantMode mode, ArrayRef<int64_t> multiplier,
+                ArrayRef<int64_t> rshift,
+                StringRef multiplierName = "multiplier",
+                StringRef rshiftName = "rshift") {
+  OpBuilder &b = l.getBuilder();
+  MLIRContext *context = l.getContext();
+  attrs.push_back(
+      b.getNamedAttr("quant_mode", tpu::QuantModeAttr::get(context, mode)));
+  attrs.push_back(b.getNamedAttr(
+      "round_mode", tpu::RoundModeAttr::get(context, toTpu(l.roundMode()))));
+  attrs.push_back(b.getNamedAttr(multiplierName, i64Array(b, multiplier)));
+  attrs.push_back(b.getNamedAttr(rshiftName, i64Array(b, rshift)));
+}
+
+/// Copies the named attributes of `op` listed in `names` (when present).
+void copyAttrs(Operation *op, ArrayRef<StringRef> names,
+               SmallVectorImpl<NamedAttribute> &attrs) {
+  for (StringRef name : names)
+    if (Attribute a = op->getAttr(name))
+      attrs.push_back(
+          NamedAttribute(StringAttr::get(op->getContext(), name), a));
+}
+
+template <typename OpTy>
+Value create(Lowering &l, Operation *old, Type resultType, ValueRange operands,
+             ArrayRef<NamedAttribute> attrs) {
+  OperationState state(old->getLoc(), OpTy::getOperationName());
+  state.addOperands(operands);
+  state.addTypes(resultType);
+  state.addAttributes(attrs);
+  Operation *op = l.getBuilder().create(state);
+  return op->getResult(0);
+}
+
+//===----------------------------------------------------------------------===//
+// Conv
+//===----------------------------------------------------------------------===//
+
+/// INT8 top.Conv (2-D, constant filter): false when it must stay float.
+bool lowerConvInt8(Lowering &l, top::ConvOp op) {
+  std::string name = nameOf(op);
+  const Array *filter = l.weightData(op.getFilter());
+  const Array *bias = isa<NoneType>(op.getBias().getType())
+                          ? nullptr
+                          : l.weightData(op.getBias());
+  if (!filter || (!bias && !isa<NoneType>(op.getBias().getType())))
+    return false;
+  std::optional<mq::UniformQuantizedType> outType =
+      l.int8TypeOf(op.getOutput());
+  if (!outType)
+    return false;
+  Value input = l.quantizedOperand(op.getInput(), name);
+  if (!input)
+    return false;
+  mq::UniformQuantizedType inType = quantizedOf(input);
+
+  std::vector<float> weights = filter->toFloat();
+  std::vector<float> biases = bias ? bias->toFloat() : std::vector<float>();
+  SmallVector<double> qatScales;
+  if (auto w = op.getFilter().getDefiningOp<top::WeightOp>())
+    if (ArrayAttr scales = w.getWeightScaleAttr())
+      for (Attribute s : scales)
+        qatScales.push_back(cast<FloatAttr>(s).getValueAsDouble());
+  ConvQuantInput in;
+  in.weight = weights;
+  in.bias = biases;
+  in.outChannels = filter->shape()[0];
+  in.inScale = inType.getScale();
+  in.outScale = outType->getScale();
+  in.inZeroPoint = inType.getZeroPoint();
+  in.weightScales = qatScales;
+  ConvQuantResult q;
+  tpu::QuantMode quantMode = tpu::QuantMode::MultiplierShift;
+  switch (l.chip().family) {
+  case target::Family::BM1684X:
+    q = quantizeConvBM1684X(in);
+    break;
+  case target::Family::BM1684: {
+    bool ok = true;
+    if (in.inZeroPoint != 0)
+      return false;
+    q = quantizeConvBM1684(in, ok);
+    if (!ok)
+      return false;
+    quantMode = tpu::QuantMode::OnlyShift;
+    break;
+  }
+  case target::Family::CV18xx:
+    q = quantizeConvCV18xx(in);
+    quantMode = tpu::QuantMode::QDM;
+    break;
+  }
+
+  OpBuilder &b = l.getBuilder();
+  SmallVector<int8_t> w8(q.weight.begin(), q.weight.end());
+  Value filterValue = l.createWeight(
+      name + "_filter_i8", Array::fromData<int8_t>(filter->shape(), w8),
+      RankedTensorType::get(filter->shape(), b.getIntegerType(8)));
+  Value biasValue;
+  if (!q.bias.empty()) {
+    SmallVector<int32_t> b32(q.bias.begin(), q.bias.end());
+    int64_t n = static_cast<int64_t>(b32.size());
+    biasValue =
+        l.createWeight(name + "_bias_i32", Array::fromData<int32_t>({n}, b32),
+                       RankedTensorType::get({n}, b.getIntegerType(32)));
+  } else {
+    biasValue = l.lookup(op.getBias());
+    if (!isa<NoneType>(biasValue.getType()))
+      biasValue = b.create<top::NoneOp>(op.getLoc(), b.getNoneType());
+  }
+  SmallVector<NamedAttribute> attrs;
+  copyAttrs(op,
+            {"kernel_shape", "strides", "pads", "dilations", "group", "do_relu",
+             "relu_limit"},
+            attrs);
+  addRequant(l, attrs, quantMode, q.multiplier, q.rshift);
+  Value result = create<tpu::Conv2DOp>(
+      l, op, Lowering::withElement(op.getOutput().getType(), *outType),
+      {input, filterValue, biasValue}, attrs);
+  l.map(op.getOutput(), result);
+  return true;
+}
+
+/// A float operand: weights converted to the float type, activations cast.
+Value floatOperand(Lowering &l, Value old, Type element, StringRef user) {
+  if (isa<NoneType>(old.getType()))
+    return l.lookup(old);
+  if (old.getDefiningOp<top::WeightOp>())
+    return l.floatWeight(old, element);
+  return l.castTo(old, element, user);
+}
+
+FailureOr<bool> lowerConv(Lowering &l, top::ConvOp op) {
+  if (cast<ShapedType>(op.getInput().getType()).getRank() != 4)
+    return false; // 1-D convolution: no Tpu form yet
+  Mode mode = l.modeOf(op);
+  if (mode == Mode::INT8) {
+    if (lowerConvInt8(l, op))
+      return true;
+    l.floatFallbacks.push_back(nameOf(op));
+    mode = l.floatFallback();
+  }
+  Type element = l.floatType(mode);
+  std::string name = nameOf(op);
+  SmallVector<Value> operands;
+  for (Value v : op->getOperands())
+    operands.push_back(floatOperand(l, v, element, name));
+  SmallVector<NamedAttribute> attrs;
+  copyAttrs(op,
+            {"kernel_shape", "strides", "pads", "dilations", "group", "do_relu",
+             "relu_limit"},
+            attrs);
+  Value result = create<tpu::Conv2DOp>(
+      l, op, Lowering::withElement(op.getOutput().getType(), element), operands,
+      attrs);
+  l.map(op.getOutput(), result);
+  return true;
+}
+
+//===----------------------------------------------------------------------===//
+// Add
+//===----------------------------------------------------------------------===//
+
+bool lowerAddInt8(Lowering &l, top::AddOp op) {
+  std::string name = nameOf(op);
+  auto outShape = cast<ShapedType>(op.getOutput().getType()).getShape();
+  std::optional<mq::UniformQuantizedType> outType =
+      l.int8TypeOf(op.getOutput());
+  if (!outType)
+    return false;
+  SmallVector<double> coeff;
+  if (ArrayAttr c = op.getCoeffAttr())
+    for (Attribute a : c)
+      coeff.push_back(cast<FloatAttr>(a).getValueAsDouble());
+  SmallVector<Value> inputs;
+  SmallVector<double> factors;
+  for (auto [i, old] : llvm::enumerate(op.getInputs())) {
+    if (old.getDefiningOp<top::WeightOp>() ||
+        cast<ShapedType>(old.getType()).getRank() !=
+            static_cast<int64_t>(outShape.size()))
+      return false;
+    Value v = l.quantizedOperand(old, name);
+    if (!v)
+      return false;
+    inputs.push_back(v);
+    double c = i < coeff.size() ? coeff[i] : 1.0;
+    factors.push_back(c * quantizedOf(v).getScale() / outType->getScale());
+  }
+  SmallVector<int64_t> multipliers, rshifts;
+  if (l.chip().family == target::Family::CV18xx) {
+    // One shared shift: the largest r that keeps every multiplier in 8
+    // bits (|round(f·2^r)| <= 127).
+    double largest = 0;
+    for (double f : factors)
+      largest = std::max(largest, std::fabs(f));
+    int64_t r = 0;
+    while (r < 31 && std::round(largest * std::ldexp(1.0, r + 1)) <= 127)
+      ++r;
+    for (double f : factors)
+      multipliers.push_back(
+          static_cast<int64_t>(std::round(f * std::ldexp(1.0, r))));
+    rshifts.push_back(r);
+  } else {
+    for (double f : factors) {
+      tpuc::quant::MultiplierShift ms =
+          tpuc::quant::getScaleAndShiftPositive(f, 8);
+      multipliers.push_back(ms.multiplier);
+      rshifts.push_back(ms.rshift);
+    }
+  }
+  SmallVector<NamedAttribute> attrs;
+  copyAttrs(op, {"do_relu", "relu_limit"}, attrs);
+  addRequant(l, attrs, tpu::QuantMode::MultiplierShift, multipliers, rshifts,
+             "multipliers", "rshifts");
+  Value result = create<tpu::AddOp>(
+      l, op, Lowering::withElement(op.getOutput().getType(), *outType), inputs,
+      attrs);
+  l.map(op.getOutput(), result);
+  return true;
+}
+
+FailureOr<bool> lowerAdd(Lowering &l, top::AddOp op) {
+  auto outShape = cast<ShapedType>(op.getOutput().getType()).getShape();
+  for (Value v : op.getInputs())
+    if (cast<ShapedType>(v.getType()).getRank() !=
+        static_cast<int64_t>(outShape.size()))
+      return false; // rank-changing broadcast: stays Top
+  if (ArrayAttr c = op.getCoeffAttr())
+    for (Attribute a : c)
+      if (cast<FloatAttr>(a).getValueAsDouble() != 1.0 &&
+          l.modeOf(op) != Mode::INT8)
+        return false; // weighted float sum: stays Top
+  Mode mode = l.modeOf(op);
+  if (mode == Mode::INT8) {
+    if (lowerAddInt8(l, op))
+      return true;
+    l.floatFallbacks.push_back(nameOf(op));
+    mode = l.floatFallback();
+    if (op.getCoeffAttr())
+      return false;
+  }
+  Type element = l.floatType(mode);
+  std::string name = nameOf(op);
+  SmallVector<Value> operands;
+  for (Value v : op.getInputs())
+    operands.push_back(floatOperand(l, v, element, name));
+  SmallVector<NamedAttribute> attrs;
+  copyAttrs(op, {"do_relu", "relu_limit"}, attrs);
+  Value result = create<tpu::AddOp>(
+      l, op, Lowering::withElement(op.getOutput().getType(), element), operands,
+      attrs);
+  l.map(op.getOutput(), result);
+  return true;
+}
+
+//===----------------------------------------------------------------------===//
+// Elementwise unary ops: a 256-entry table in INT8
+//===----------------------------------------------------------------------===//
+
+bool isElementwiseUnary(Operation *op) {
+  return isa<top::ReluOp, top::AbsOp, top::CeilOp, top::CosOp, top::ErfOp,
+             top::ExpOp, top::FloorOp, top::HardSwishOp, top::LogOp,
+             top::MishOp, top::NegOp, top::ReciprocalOp, top::RoundOp,
+             top::SigmoidOp, top::SignOp, top::SiLUOp, top::SinOp,
+             top::SoftplusOp, top::SoftsignOp, top::SqrtOp, top::TanhOp,
+             top::LeakyReluOp, top::EluOp, top::SeluOp, top::CeluOp,
+             top::HardSigmoidOp, top::ClipOp, top::GELUOp, top::AddConstOp,
+             top::MulConstOp>(op);
+}
+
+/// The table of an elementwise op, evaluated by the op's own (float)
+/// inference on the 256 dequantized input codes, so the INT8 form can never
+/// disagree with the Top op on what the function is.
+FailureOr<std::vector<int64_t>> buildTable(Operation *op,
+                                           mq::UniformQuantizedType in,
+                                           mq::UniformQuantizedType out,
+                                           tpuc::quant::RoundMode rmode) {
+  auto iface = dyn_cast<InferenceInterface>(op);
+  if (!iface)
+    return failure();
+  int64_t n = cast<ShapedType>(op->getResult(0).getType()).getNumElements();
+  if (n <= 0)
+    return failure();
+  // The op computes over its own tensor of n elements; the codes go through
+  // it in chunks of n (an elementwise op does not care where a value sits).
+  int64_t count = ((256 + n - 1) / n) * n;
+  std::vector<float> x(count, 0.0f), y(count, 0.0f);
+  bool inSigned = in.isSigned();
+  for (int i = 0; i < 256; ++i) {
+    int64_t q = inSigned ? static_cast<int8_t>(static_cast<uint8_t>(i)) : i;
+    x[i] = static_cast<float>((q - in.getZeroPoint()) * in.getScale());
+  }
+  InferenceParameter p;
+  p.weights = {nullptr};
+  if (failed(iface.init(p)))
+    return failure();
+  LogicalResult ran = success();
+  for (int64_t offset = 0; offset < count && succeeded(ran); offset += n) {
+    p.inputs = {x.data() + offset};
+    p.outputs = {y.data() + offset};
+    ran = iface.inference(p);
+  }
+  iface.deinit(p);
+  if (failed(ran))
+    return failure();
+  std::vector<int64_t> table(256);
+  for (int i = 0; i < 256; ++i) {
+    double v = y[i];
+    int64_t code =
+        std::isnan(v) ? 0 : tpuc::quant::roundToInt(v / out.getScale(), rmode);
+    code = std::min<int64_t>(std::max<int64_t>(code, -(int64_t(1) << 40)),
+                             int64_t(1) << 40) +
+           out.getZeroPoint();
+    table[i] = std::min(std::max(code, out.getStorageTypeMin()),
+                        out.getStorageTypeMax());
+  }
+  return table;
+}
+
+FailureOr<bool> lowerUnary(Lowering &l, Operation *op) {
+  if (l.modeOf(op) != Mode::INT8)
+    return false; // float: the Top op itself, in f32
+  std::string name = nameOf(op);
+  Value old = op->getOperand(0);
+  std::optional<mq::UniformQuantizedType> outType =
+      l.int8TypeOf(op->getResult(0));
+  Value input = outType ? l.quantizedOperand(old, name) : Value();
+  FailureOr<std::vector<int64_t>> table = failure();
+  if (input)
+    table = buildTable(op, quantizedOf(input), *outType,
+                       tpuc::quant::RoundMode::HalfAwayFromZero);
+  if (failed(table)) {
+    l.floatFallbacks.push_back(name);
+    return false;
+  }
+  OpBuilder &b = l.getBuilder();
+  bool isSigned = outType->isSigned();
+  Value tableValue;
+  if (isSigned) {
+    SmallVector<int8_t> t(table->begin(), table->end());
+    tableValue =
+        l.createWeight(name + "_table", Array::fromData<int8_t>({256}, t),
+                       RankedTensorType::get({256}, b.getIntegerType(8)));
+  } else {
+    SmallVector<uint8_t> t(table->begin(), table->end());
+    tableValue = l.createWeight(
+        name + "_table", Array::fromData<uint8_t>({256}, t),
+        RankedTensorType::get({256}, b.getIntegerType(8, false)));
+  }
+  Value result = create<tpu::LutOp>(
+      l, op, Lowering::withElement(op->getResult(0).getType(), *outType),
+      {input, tableValue}, {});
+  l.map(op->getResult(0), result);
+  return true;
+}
+
+//===----------------------------------------------------------------------===//
+// MatMul (constant right operand in INT8)
+//===----------------------------------------------------------------------===//
+
+bool lowerMatMulInt8(Lowering &l, top::MatMulOp op) {
+  std::string name = nameOf(op);
+  const Array *right = l.weightData(op.getRight());
+  bool hasBias = !isa<NoneType>(op.getBias().getType());
+  const Array *bias = hasBias ? l.weightData(op.getBias()) : nullptr;
+  if (!right || right->rank() != 2 || (hasBias && !bias))
+    return false;
+  std::optional<mq::UniformQuantizedType> outType =
+      l.int8TypeOf(op.getOutput());
+  if (!outType)
+    return false;
+  Value input = l.quantizedOperand(op.getInput(), name);
+  if (!input)
+    return false;
+  mq::UniformQuantizedType inType = quantizedOf(input);
+  bool transposed = op.getRightTranspose();
+  int64_t rows = right->shape()[0], cols = right->shape()[1];
+  int64_t k = transposed ? cols : rows, n = transposed ? rows : cols;
+  std::vector<float> data = right->toFloat();
+  // Per output column c the weights W[:, c], as the rows of a 1x1
+  // convolution with n output channels.
+  std::vector<float> byColumn(n * k);
+  for (int64_t c = 0; c < n; ++c)
+    for (int64_t i = 0; i < k; ++i)
+      byColumn[c * k + i] = transposed ? data[c * k + i] : data[i * n + c];
+  std::vector<float> biases = bias ? bias->toFloat() : std::vector<float>();
+  if (bias && static_cast<int64_t>(biases.size()) != n)
+    return false;
+  ConvQuantInput in;
+  in.weight = byColumn;
+  in.bias = biases;
+  in.outChannels = n;
+  in.inScale = inType.getScale();
+  in.outScale = outType->getScale();
+  in.inZeroPoint = inType.getZeroPoint();
+  ConvQuantResult q;
+  tpu::QuantMode quantMode = tpu::QuantMode::MultiplierShift;
+  switch (l.chip().family) {
+  case target::Family::BM1684X:
+    q = quantizeConvBM1684X(in);
+    break;
+  case target::Family::BM1684: {
+    bool ok = true;
+    if (in.inZeroPoint != 0)
+      return false;
+    q = quantizeConvBM1684(in, ok);
+    if (!ok)
+      return false;
+    quantMode = tpu::QuantMode::OnlyShift;
+    break;
+  }
+  case target::Family::CV18xx:
+    q = quantizeConvCV18xx(in);
+    quantMode = tpu::QuantMode::QDM;
+    break;
+  }
+  // Back to the weight's own layout.
+  SmallVector<int8_t> w8(rows * cols);
+  for (int64_t c = 0; c < n; ++c)
+    for (int64_t i = 0; i < k; ++i)
+      w8[transposed ? c * k + i : i * n + c] =
+          static_cast<int8_t>(q.weight[c * k + i]);
+  OpBuilder &b = l.getBuilder();
+  Value rightValue = l.createWeight(
+      name + "_filter_i8", Array::fromData<int8_t>(right->shape(), w8),
+      RankedTensorType::get(right->shape(), b.getIntegerType(8)));
+  Value biasValue;
+  if (!q.bias.empty()) {
+    SmallVector<int32_t> b32(q.bias.begin(), q.bias.end());
+    biasValue =
+        l.createWeight(name + "_bias_i32", Array::fromData<int32_t>({n}, b32),
+                       RankedTensorType::get({n}, b.getIntegerType(32)));
+  } else {
+    biasValue = b.create<top::NoneOp>(op.getLoc(), b.getNoneType());
+  }
+  SmallVector<NamedAttribute> attrs;
+  copyAttrs(op, {"right_transpose", "do_relu", "relu_limit"}, attrs);
+  addRequant(l, attrs, quantMode, q.multiplier, q.rshift);
+  Value result = create<tpu::MatMulOp>(
+      l, op, Lowering::withElement(op.getOutput().getType(), *outType),
+      {input, rightValue, biasValue}, attrs);
+  l.map(op.getOutput(), result);
+  return true;
+}
+
+FailureOr<bool> lowerMatMul(Lowering &l, top::MatMulOp op) {
+  Mode mode = l.modeOf(op);
+  if (mode == Mode::INT8) {
+    if (lowerMatMulInt8(l, op))
+      return true;
+    l.floatFallbacks.push_back(nameOf(op));
+    mode = l.floatFallback();
+  }
+  Type element = l.floatType(mode);
+  std::string name = nameOf(op);
+  SmallVector<Value> operands;
+  for (Value v : op->getOperands())
+    operands.push_back(floatOperand(l, v, element, name));
+  SmallVector<NamedAttribute> attrs;
+  copyAttrs(op, {"right_transpose", "do_relu", "relu_limit"}, attrs);
+  Value result = create<tpu::MatMulOp>(
+      l, op, Lowering::withElement(op.getOutput().getType(), element), operands,
+      attrs);
+  l.map(op.getOutput(), result);
+  return true;
+}
+
+//===----------------------------------------------------------------------===//
+// Pooling
+//===----------------------------------------------------------------------===//
+
+FailureOr<bool> lowerPool(Lowering &l, Operation *op, bool isMax) {
+  Value old = op->getOperand(0);
+  if (cast<ShapedType>(old.getType()).getRank() != 4)
+    return false; // 1-D pooling: no Tpu form yet
+  std::string name = nameOf(op);
+  OpBuilder &b = l.getBuilder();
+  SmallVector<NamedAttribute> attrs;
+  attrs.push_back(b.getNamedAttr(
+      "pool_mode",
+      tpu::PoolModeAttr::get(l.getContext(),
+                             isMax ? tpu::PoolMode::Max : tpu::PoolMode::Avg)));
+  copyAttrs(op,
+            {"kernel_shape", "strides", "pads", "dilations", "ceil_mode",
+             "count_include_pad", "do_relu", "relu_limit"},
+            attrs);
+  Type resultType = op->getResult(0).getType();
+  Mode mode = l.modeOf(op);
+  if (mode == Mode::INT8) {
+    Value input = l.quantizedOperand(old, name);
+    if (input && isMax) {
+      // Max pooling keeps the input's codes: the result takes its type.
+      Value result = create<tpu::Pool2DOp>(
+          l, op, Lowering::withElement(resultType, quantizedOf(input)), {input},
+          attrs);
+      l.map(op->getResult(0), result);
+      return true;
+    }
+    // Average pooling in INT8 when every window has the same divisor (no
+    // padding, no partial ceil-mode window): one multiplier and shift for
+    // s_in / (s_out * count).
+    std::optional<mq::UniformQuantizedType> outType =
+        l.int8TypeOf(op->getResult(0));
+    auto pads = cast<ArrayAttr>(op->getAttr("pads"));
+    bool uniform = llvm::all_of(
+        pads, [](Attribute a) { return cast<IntegerAttr>(a).getInt() == 0; });
+    auto ceil = op->getAttrOfType<BoolAttr>("ceil_mode");
+    if (input && outType && uniform && !(ceil && ceil.getValue()) &&
+        !op->getAttr("dilations")) {
+      int64_t count = 1;
+      for (Attribute a : cast<ArrayAttr>(op->getAttr("kernel_shape")))
+        count *= cast<IntegerAttr>(a).getInt();
+      double f = quantizedOf(input).getScale() /
+                 (outType->getScale() * static_cast<double>(count));
+      tpuc::quant::MultiplierShift ms = tpuc::quant::getScaleAndShift(f, 32);
+      addRequant(l, attrs, tpu::QuantMode::MultiplierShift, {ms.multiplier},
+                 {ms.rshift});
+      Value result = create<tpu::Pool2DOp>(
+          l, op, Lowering::withElement(resultType, *outType), {input}, attrs);
+      l.map(op->getResult(0), result);
+      return true;
+    }
+    l.floatFallbacks.push_back(name);
+    mode = l.floatFallback();
+  }
+  Type element = l.floatType(mode);
+  Value input = l.castTo(old, element, name);
+  Value result = create<tpu::Pool2DOp>(
+      l, op, Lowering::withElement(resultType, element), {input}, attrs);
+  l.map(op->getResult(0), result);
+  return true;
+}
+
+//===----------------------------------------------------------------------===//
+// Concat, Reshape
+//===----------------------------------------------------------------------===//
+
+FailureOr<bool> lowerConcat(Lowering &l, top::ConcatOp op) {
+  std::string name = nameOf(op);
+  SmallVector<NamedAttribute> attrs;
+  copyAttrs(op, {"axis", "do_relu", "relu_limit"}, attrs);
+  Type resultType = op.getOutput().getType();
+  Mode mode = l.modeOf(op);
+  if (mode == Mode::INT8) {
+    std::optional<mq::UniformQuantizedType> outType =
+        l.int8TypeOf(op.getOutput());
+    SmallVector<Value> inputs;
+    for (Value old : op.getInputs()) {
+      Value v = outType && !old.getDefiningOp<top::WeightOp>()
+                    ? l.quantizedOperand(old, name)
+                    : Value();
+      if (!v) {
+        inputs.clear();
+        break;
+      }
+      inputs.push_back(v);
+    }
+    if (!inputs.empty()) {
+      SmallVector<int64_t> multipliers, rshifts;
+      bool requant = false;
+      for (Value v : inputs) {
+        mq::UniformQuantizedType t = quantizedOf(v);
+        if (t == *outType) {
+          multipliers.push_back(1);
+          rshifts.push_back(0);
+          continue;
+        }
+        requant = true;
+        tpuc::quant::MultiplierShift ms = tpuc::quant::getScaleAndShift(
+            t.getScale() / outType->getScale(), 32);
+        multipliers.push_back(ms.multiplier);
+        rshifts.push_back(ms.rshift);
+      }
+      if (requant)
+        addRequant(l, attrs, tpu::QuantMode::MultiplierShift, multipliers,
+                   rshifts, "multipliers", "rshifts");
+      Value result = create<tpu::ConcatOp>(
+          l, op, Lowering::withElement(resultType, *outType), inputs, attrs);
+      l.map(op.getOutput(), result);
+      return true;
+    }
+    l.floatFallbacks.push_back(name);
+    mode = l.floatFallback();
+  }
+  Type element = l.floatType(mode);
+  SmallVector<Value> operands;
+  for (Value v : op.getInputs())
+    operands.push_back(floatOperand(l, v, element, name));
+  Value result = create<tpu::ConcatOp>(
+      l, op, Lowering::withElement(resultType, element), operands, attrs);
+  l.map(op.getOutput(), result);
+  return true;
+}
+
+/// A reshape moves no value: the result keeps whatever type its input was
+/// lowered to (INT8 codes, f16, ...), in every mode.
+FailureOr<bool> lowerReshape(Lowering &l, top::ReshapeOp op) {
+  Value input = l.lookup(op.getInput());
+  if (!input || op.getInput().getDefiningOp<top::WeightOp>())
+    return false;
+  Type element = cast<ShapedType>(input.getType()).getElementType();
+  Value result = create<tpu::ReshapeOp>(
+      l, op, Lowering::withElement(op.getOutput().getType(), element), {input},
+      {});
+  l.map(op.getOutput(), result);
+  return true;
+}
+
+} // namespace
+
+FailureOr<bool> tpuc::lowering::lowerOp(Lowering &l, Operation *op) {
+  if (auto conv = dyn_cast<top::ConvOp>(op))
+    return lowerConv(l, conv);
+  if (auto add = dyn_cast<top::AddOp>(op))
+    return lowerAdd(l, add);
+  if (auto matmul = dyn_cast<top::MatMulOp>(op))
+    return lowerMatMul(l, matmul);
+  if (isa<top::MaxPoolOp>(op))
+    return lowerPool(l, op, /*isMax=*/true);
+  if (isa<top::AvgPoolOp>(op))
+    return lowerPool(l, op, /*isMax=*/false);
+  if (auto concat = dyn_cast<top::ConcatOp>(op))
+    return lowerConcat(l, concat);
+  if (auto reshape = dyn_cast<top::ReshapeOp>(op))
+    return lowerReshape(l, reshape);
+  if (isElementwiseUnary(op))
+    return lowerUnary(l, op);
+  return false;
+}

@@ -1,0 +1,161 @@
+//===- Lowering.cpp - state shared by the Top to Tpu lowering -------------===//
+//
+// Part of tpuc.
+//
+//===----------------------------------------------------------------------===//
+
+#include "Lowering.h"
+
+#include "tpuc/Dialect/Top/IR/Module.h"
+
+#include "mlir/IR/BuiltinTypes.h"
+
+#include <cmath>
+
+using namespace mlir;
+using namespace tpuc;
+using namespace tpuc::lowering;
+
+std::string tpuc::lowering::nameOf(Operation *op) { return getName(op); }
+
+Location tpuc::lowering::nameLoc(MLIRContext *context, StringRef name) {
+  return NameLoc::get(StringAttr::get(context, name));
+}
+
+Mode Lowering::modeOf(Operation *op) const {
+  Mode mode = moduleMode;
+  auto it = qtable.find(nameOf(op));
+  if (it != qtable.end())
+    mode = it->second;
+  return spec.mapFloatMode(mode);
+}
+
+Type Lowering::floatType(Mode mode) {
+  switch (mode) {
+  case Mode::F16:
+    return builder.getF16Type();
+  case Mode::BF16:
+    return builder.getBF16Type();
+  default:
+    return builder.getF32Type();
+  }
+}
+
+tpuc::quant::RoundMode Lowering::roundMode() const {
+  // The BM168x requant rounds half up; CV18xx's QDM half away from zero.
+  return spec.family == target::Family::CV18xx
+             ? tpuc::quant::RoundMode::HalfAwayFromZero
+             : tpuc::quant::RoundMode::HalfUp;
+}
+
+std::optional<mlir::quant::UniformQuantizedType>
+Lowering::int8TypeOf(Value oldValue) {
+  auto tensor = dyn_cast<ShapedType>(oldValue.getType());
+  auto calibrated = tensor ? dyn_cast<mlir::quant::CalibratedQuantizedType>(
+                                 tensor.getElementType())
+                           : nullptr;
+  if (!calibrated)
+    return std::nullopt;
+  double min = calibrated.getMin(), max = calibrated.getMax();
+  auto asymmetric = module->getAttrOfType<BoolAttr>(attr::kAsymmetric);
+  Type f32 = builder.getF32Type();
+  MLIRContext *context = getContext();
+  if (asymmetric && asymmetric.getValue()) {
+    tpuc::quant::ScaleZeroPoint sz =
+        tpuc::quant::getScaleAndZeroPoint(min, max);
+    bool isUnsigned = min >= 0;
+    Type storage = IntegerType::get(context, 8);
+    return mlir::quant::UniformQuantizedType::get(
+        isUnsigned ? 0 : mlir::quant::QuantizationFlags::Signed, storage, f32,
+        sz.scale, sz.zeroPoint, isUnsigned ? 0 : -128, isUnsigned ? 255 : 127);
+  }
+  double threshold = std::max(std::fabs(min), std::fabs(max));
+  threshold = std::max(threshold, 1e-5);
+  // BM1684X keeps a non-negative tensor unsigned (one more bit); BM1684 and
+  // CV18xx quantize every activation as signed int8.
+  bool isUnsigned = min >= 0 && spec.family == target::Family::BM1684X;
+  double scale = tpuc::quant::getScale(threshold, !isUnsigned);
+  return mlir::quant::UniformQuantizedType::get(
+      isUnsigned ? 0 : mlir::quant::QuantizationFlags::Signed,
+      IntegerType::get(context, 8), f32, scale, 0, isUnsigned ? 0 : -128,
+      isUnsigned ? 255 : 127);
+}
+
+/// "i8", "u8", "f16", ... for cast names.
+static std::string typeSuffix(Type element) {
+  if (auto q = dyn_cast<mlir::quant::UniformQuantizedType>(element))
+    return q.isSigned() ? "i8" : "u8";
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  element.print(os);
+  return text;
+}
+
+Value Lowering::castTo(Value oldValue, Type element, StringRef userName) {
+  Value value = lookup(oldValue);
+  if (!value)
+    return value;
+  auto type = cast<ShapedType>(value.getType());
+  if (type.getElementType() == element)
+    return value;
+  std::string name = getName(value) + "_" +
+                     (userName.empty() ? "" : userName.str() + "_") +
+                     typeSuffix(element);
+  if (Value existing = casts.lookup(name))
+    return existing;
+  auto cast = builder.create<tpu::CastOp>(nameLoc(getContext(), name),
+                                          withElement(type, element), value,
+                                          tpu::RoundMode::HalfAwayFromZero);
+  casts[name] = cast.getOutput();
+  return cast.getOutput();
+}
+
+Value Lowering::quantizedOperand(Value oldValue, StringRef userName) {
+  Value value = lookup(oldValue);
+  if (!value)
+    return value;
+  if (isa<mlir::quant::UniformQuantizedType>(
+          cast<ShapedType>(value.getType()).getElementType()))
+    return value;
+  std::optional<mlir::quant::UniformQuantizedType> type = int8TypeOf(oldValue);
+  if (!type)
+    return nullptr;
+  return castTo(oldValue, *type, userName);
+}
+
+const Array *Lowering::weightData(Value oldValue) const {
+  auto weight = oldValue.getDefiningOp<top::WeightOp>();
+  if (!weight)
+    return nullptr;
+  const Array *array = inWeights.lookup(getName(weight.getOperation()));
+  if (!array || array->dtype() != DType::F32)
+    return nullptr;
+  return array;
+}
+
+Value Lowering::createWeight(StringRef name, Array array,
+                             RankedTensorType type) {
+  if (Value existing = createdWeights.lookup(name))
+    return existing;
+  outWeights.set(name, std::move(array));
+  auto weight = builder.create<top::WeightOp>(nameLoc(getContext(), name), type,
+                                              /*weight_scale=*/nullptr);
+  createdWeights[name] = weight.getOutput();
+  return weight.getOutput();
+}
+
+Value Lowering::floatWeight(Value oldWeight, Type element) {
+  Value value = lookup(oldWeight);
+  if (element.isF32() || !value)
+    return value;
+  const Array *array = weightData(oldWeight);
+  if (!array)
+    return value;
+  std::vector<float> data = array->toFloat();
+  for (float &v : data)
+    v = element.isF16() ? tpuc::quant::roundToF16(v)
+                        : tpuc::quant::roundToBF16(v);
+  std::string name = getName(oldWeight) + (element.isF16() ? "_f16" : "_bf16");
+  return createWeight(name, Array::fromFloat(array->shape(), data),
+                      withElement(oldWeight.getType(), element));
+}

@@ -1,0 +1,132 @@
+//===- Lowering.h - state shared by the Top to Tpu lowering -----*- C++ -*-===//
+//
+// Part of tpuc. Private to lib/Conversion/TopToTpu.
+//
+//===----------------------------------------------------------------------===//
+//
+// convert-top-to-tpu walks @main in program order and lowers each Top op
+// into new ops inserted before it; the old ops are erased at the end. A
+// `Lowering` holds what every op's lowering needs: the chip, each op's mode,
+// the old → new value map, the weights read and written, and the cast
+// insertion that makes an operand the type its user runs in.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef TPUC_LIB_CONVERSION_TOPTOTPU_LOWERING_H
+#define TPUC_LIB_CONVERSION_TOPTOTPU_LOWERING_H
+
+#include "tpuc/Dialect/Top/IR/TopOps.h"
+#include "tpuc/Dialect/Tpu/IR/TpuOps.h"
+#include "tpuc/Support/Npz.h"
+#include "tpuc/Support/QuantMath.h"
+#include "tpuc/Target/ChipSpec.h"
+
+#include "mlir/Dialect/Quant/QuantTypes.h"
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/BuiltinOps.h"
+#include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/StringMap.h"
+
+#include <optional>
+#include <string>
+
+namespace tpuc::lowering {
+
+using target::Mode;
+
+class Lowering {
+public:
+  Lowering(mlir::ModuleOp module, const target::ChipSpec &spec, Mode moduleMode,
+           const NpzFile &inWeights, NpzFile &outWeights,
+           llvm::StringMap<Mode> qtable)
+      : module(module), spec(spec), moduleMode(moduleMode),
+        inWeights(inWeights), outWeights(outWeights), qtable(std::move(qtable)),
+        builder(module.getContext()) {}
+
+  const target::ChipSpec &chip() const { return spec; }
+  mlir::OpBuilder &getBuilder() { return builder; }
+  mlir::MLIRContext *getContext() { return module.getContext(); }
+
+  /// The mode `op` runs in: its qtable entry or the module's, mapped
+  /// through the chip (BM1684 floats → F32, CV18xx floats → BF16).
+  Mode modeOf(mlir::Operation *op) const;
+  /// The chip's float mode for an op that has no INT8 form.
+  Mode floatFallback() const { return spec.mapFloatMode(spec.floatMode); }
+  /// f32, f16 or bf16.
+  mlir::Type floatType(Mode mode);
+
+  /// The INT8 element type of an old (Top) value from its calibrated range:
+  /// symmetric scale = max(|min|, |max|) / 127 (int8, zero point 0), or the
+  /// asymmetric TFLite parameters (uint8 when min >= 0) on asymmetric
+  /// modules. std::nullopt when the value carries no calibrated range.
+  std::optional<mlir::quant::UniformQuantizedType>
+  int8TypeOf(mlir::Value oldValue);
+
+  /// The new value that stands for an old one.
+  mlir::Value lookup(mlir::Value oldValue) const {
+    return mapped.lookup(oldValue);
+  }
+  void map(mlir::Value oldValue, mlir::Value newValue) {
+    mapped[oldValue] = newValue;
+  }
+
+  /// The new value of `oldValue` with element type `element`: as is when it
+  /// has that type, else through a tpu.Cast named
+  /// `<source>_<userName>_<suffix>` (one per source, user and type), or
+  /// `<source>_<suffix>` when `userName` is empty (the model's outputs).
+  mlir::Value castTo(mlir::Value oldValue, mlir::Type element,
+                     llvm::StringRef userName);
+  /// The new value of `oldValue` as an 8-bit quantized operand: as is when
+  /// it already is one, else cast to int8TypeOf(oldValue); null when it
+  /// cannot be (no calibrated range).
+  mlir::Value quantizedOperand(mlir::Value oldValue, llvm::StringRef userName);
+
+  /// The f32 array of an old top.Weight value, or null.
+  const Array *weightData(mlir::Value oldValue) const;
+  /// A new top.Weight called `name` holding `array`, of type `type`.
+  mlir::Value createWeight(llvm::StringRef name, Array array,
+                           mlir::RankedTensorType type);
+  /// An old float weight in a float mode: as is in f32, else a new weight
+  /// `<name>_<f16|bf16>` whose f32 data is rounded to that type.
+  mlir::Value floatWeight(mlir::Value oldWeight, mlir::Type element);
+
+  /// `type`'s shape with element type `element`.
+  static mlir::RankedTensorType withElement(mlir::Type type,
+                                            mlir::Type element) {
+    return mlir::RankedTensorType::get(
+        llvm::cast<mlir::ShapedType>(type).getShape(), element);
+  }
+
+  /// The rounding each chip applies when requantizing.
+  quant::RoundMode roundMode() const;
+
+  /// Ops lowered to a float form because their INT8 form was not possible
+  /// (no range, no INT8 lowering), for the report.
+  llvm::SmallVector<std::string> floatFallbacks;
+
+private:
+  mlir::ModuleOp module;
+  const target::ChipSpec &spec;
+  Mode moduleMode;
+  const NpzFile &inWeights;
+  NpzFile &outWeights;
+  llvm::StringMap<Mode> qtable;
+  mlir::OpBuilder builder;
+  llvm::DenseMap<mlir::Value, mlir::Value> mapped;
+  llvm::StringMap<mlir::Value> casts;
+  llvm::StringMap<mlir::Value> createdWeights;
+};
+
+/// Lowers one Top op (inserting the new ops at the builder's point) and maps
+/// its results; false when the op is not one this lowering knows (the
+/// caller then keeps a Top op computing in f32).
+mlir::FailureOr<bool> lowerOp(Lowering &lowering, mlir::Operation *op);
+
+/// The name an op's location gives it ("" when none).
+std::string nameOf(mlir::Operation *op);
+/// A NameLoc called `name`.
+mlir::Location nameLoc(mlir::MLIRContext *context, llvm::StringRef name);
+
+} // namespace tpuc::lowering
+
+#endif // TPUC_LIB_CONVERSION_TOPTOTPU_LOWERING_H
