@@ -104,9 +104,12 @@ def train(train_count=20000, epochs=2, seed=0, threads=2):
     return model.eval()
 
 
-def export_onnx(model, path, opset=13):
+def export_onnx(model, path, opset=13, batch=1):
+    """Exports with a fixed batch size. The tensor names do not depend on
+    the batch, so a calibration table made on the batch-1 model applies to
+    a batch-N export of the same model."""
     import torch
-    torch.onnx.export(model, torch.zeros(1, 1, 28, 28), path,
+    torch.onnx.export(model, torch.zeros(batch, 1, 28, 28), path,
                       input_names=["image"], output_names=["logits"],
                       opset_version=opset)
 
