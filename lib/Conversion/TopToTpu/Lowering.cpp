@@ -101,12 +101,13 @@ Value Lowering::castTo(Value oldValue, Type element, StringRef userName) {
   std::string name = getName(value) + "_" +
                      (userName.empty() ? "" : userName.str() + "_") +
                      typeSuffix(element);
-  if (Value existing = casts.lookup(name))
+  // One cast per (value, type): a second user reuses the first's.
+  if (Value existing = casts.lookup({value, element}))
     return existing;
   auto cast = builder.create<tpu::CastOp>(nameLoc(getContext(), name),
                                           withElement(type, element), value,
                                           tpu::RoundMode::HalfAwayFromZero);
-  casts[name] = cast.getOutput();
+  casts[{value, element}] = cast.getOutput();
   return cast.getOutput();
 }
 

@@ -72,8 +72,9 @@ public:
 
   /// The new value of `oldValue` with element type `element`: as is when it
   /// has that type, else through a tpu.Cast named
-  /// `<source>_<userName>_<suffix>` (one per source, user and type), or
-  /// `<source>_<suffix>` when `userName` is empty (the model's outputs).
+  /// `<source>_<userName>_<suffix>`, or `<source>_<suffix>` when
+  /// `userName` is empty (the model's outputs); one cast per source and
+  /// type, named after its first user and shared by the others.
   mlir::Value castTo(mlir::Value oldValue, mlir::Type element,
                      llvm::StringRef userName);
   /// The new value of `oldValue` as an 8-bit quantized operand: as is when
@@ -113,7 +114,7 @@ private:
   llvm::StringMap<Mode> qtable;
   mlir::OpBuilder builder;
   llvm::DenseMap<mlir::Value, mlir::Value> mapped;
-  llvm::StringMap<mlir::Value> casts;
+  llvm::DenseMap<std::pair<mlir::Value, mlir::Type>, mlir::Value> casts;
   llvm::StringMap<mlir::Value> createdWeights;
 };
 
@@ -121,6 +122,12 @@ private:
 /// its results; false when the op is not one this lowering knows (the
 /// caller then keeps a Top op computing in f32).
 mlir::FailureOr<bool> lowerOp(Lowering &lowering, mlir::Operation *op);
+
+/// The lowering of the ops lowerOp hands on (LowerMore.cpp): Permute, Slice,
+/// Pad, nearest Interp, Softmax, LayerNorm, Mul, Sub, Max, Min, and the
+/// elementwise unary ops in float modes (tpu.Active); same contract as
+/// lowerOp.
+mlir::FailureOr<bool> lowerMoreOp(Lowering &lowering, mlir::Operation *op);
 
 /// The name an op's location gives it ("" when none).
 std::string nameOf(mlir::Operation *op);
