@@ -443,10 +443,18 @@ bool lowerMatMulInt8(Lowering &l, top::MatMulOp op) {
   std::vector<float> biases = bias ? bias->toFloat() : std::vector<float>();
   if (bias && static_cast<int64_t>(biases.size()) != n)
     return false;
+  SmallVector<double> qatScales;
+  if (auto w = op.getRight().getDefiningOp<top::WeightOp>())
+    if (ArrayAttr scales = w.getWeightScaleAttr())
+      for (Attribute s : scales)
+        qatScales.push_back(cast<FloatAttr>(s).getValueAsDouble());
+  if (!qatScales.empty() && static_cast<int64_t>(qatScales.size()) != n)
+    return false;
   ConvQuantInput in;
   in.weight = byColumn;
   in.bias = biases;
   in.outChannels = n;
+  in.weightScales = qatScales;
   in.inScale = inType.getScale();
   in.outScale = outType->getScale();
   in.inZeroPoint = inType.getZeroPoint();

@@ -84,8 +84,8 @@ func.func @weight_dynamic() {
 // -----
 
 func.func @weight_scale_count() {
-  // expected-error @+1 {{weight_scale has 3 entries but the weight has 2 output channels}}
-  %0 = "top.Weight"() {weight_scale = [1.0, 1.0, 1.0]} : () -> tensor<2x3xf32>
+  // expected-error @+1 {{weight_scale has 3 entries but the weight has 2 output channels (first dimension) or 4 (last dimension)}}
+  %0 = "top.Weight"() {weight_scale = [1.0, 1.0, 1.0]} : () -> tensor<2x4xf32>
   return
 }
 

@@ -87,10 +87,17 @@ LogicalResult WeightOp::verify() {
   if (auto scales = getWeightScale()) {
     if (type.getRank() == 0)
       return emitOpError("weight_scale needs a weight of rank 1 or more");
-    if (static_cast<int64_t>(scales->size()) != type.getDimSize(0))
+    // One scale per output channel: the first dimension (a Conv filter, a
+    // transposed MatMul operand) or the last (a MatMul right operand); the
+    // importer checks which one against the consumer.
+    int64_t count = static_cast<int64_t>(scales->size());
+    int64_t first = type.getDimSize(0);
+    int64_t last = type.getDimSize(type.getRank() - 1);
+    if (count != first && count != last)
       return emitOpError("weight_scale has ")
-             << scales->size() << " entries but the weight has "
-             << type.getDimSize(0) << " output channels";
+             << count << " entries but the weight has " << first
+             << " output channels (first dimension) or " << last
+             << " (last dimension)";
     for (Attribute s : *scales)
       if (!(cast<FloatAttr>(s).getValueAsDouble() > 0.0))
         return emitOpError("weight_scale entries must be positive");

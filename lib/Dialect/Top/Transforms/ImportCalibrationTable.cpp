@@ -178,7 +178,12 @@ ImportCalibrationTablePass::matchWeightScales(ModuleOp module,
              << row.name << "': operand 1 of '" << name << "' ("
              << consumer->getName() << ") is not a top.Weight";
     auto type = cast<RankedTensorType>(weight.getType());
+    // Output channels: a Conv filter's first dimension; a MatMul right
+    // operand's last (its first with right_transpose: ONNX Gemm's [N, K]).
     int64_t channels = type.getRank() == 0 ? 1 : type.getDimSize(0);
+    if (auto matmul = dyn_cast<MatMulOp>(consumer))
+      if (type.getRank() > 0 && !matmul.getRightTranspose())
+        channels = type.getDimSize(type.getRank() - 1);
     if (static_cast<int64_t>(row.scales.size()) != channels)
       return module.emitError("weight-scale row '")
              << row.name << "' has " << row.scales.size()

@@ -77,8 +77,9 @@ def Top_WeightOp : Top_BaseOp<"Weight", [Pure]> {
     f32 / bf16 (f32 or f16 for f16), int8 for i8, uint8 for ui8, int32 for
     i32, ... Integer and f16/bf16 weights appear after the Tpu lowering.
 
-    `weight_scale`, when present, holds one scale per output channel (the
-    first dimension), imported from the `#weight_scale` section of a QAT
+    `weight_scale`, when present, holds one scale per output channel (a
+    Conv filter's first dimension; a MatMul right operand's last, or its
+    first with `right_transpose`), imported from the `#weight_scale` section of a QAT
     calibration table.
 
     From an ONNX initializer or `Constant` node.
