@@ -1,0 +1,325 @@
+#!/usr/bin/env python3
+"""Mixed precision end to end: the two most error-prone layers of the
+Fashion-MNIST CNN (e2e/common/fashion_mnist.py), by their INT8 cosine, go
+to F16 through a qtable, and the effect on the output is measured.
+
+Flow: train (one epoch) -> ONNX batch 1 and batch N -> model_transform
+(batch 1 with a test image: <name>_in_f32.npz, <name>_top_outputs.npz with
+every Top tensor) -> run_calibration (KLD, 100 training images) ->
+model_deploy bm1684x INT8 of the batch-1 model with --test_input,
+--test_reference and --compare_all, which writes <prefix>_tpu_outputs.npz
+(every tensor of the Tpu run, dequantized, under the Top names). The
+per-layer cosine is computed from that file against the Top dump; the two
+tensors with the lowest cosine among the compute ops (top.Conv, top.MatMul,
+top.Add) are written to a qtable as `<name> F16`.
+
+Checks:
+  - model_deploy's --compare_all report gives the same cosines;
+  - the qtable deploy of bm1684x INT8 lowers exactly those two ops to f16
+    (result element type in the _tpu.mlir) and every other Conv/MatMul/Add
+    to int8, and the cosine of those two tensors on the test sample rises;
+  - cv183x with the same qtable maps F16 to BF16: those two ops are bf16,
+    the others int8;
+  - on the first N test images (batch-N model), per chip, the cosine of the
+    logits with the Top f32 model's: the qtable must not make the error
+    1 - cosine more than 25 % worse than INT8's, and a qtable putting every
+    op in F16 (BF16 on cv183x) must reach 0.99999 (0.9999).
+The logits cosine is printed before and after, not required to rise: two
+isolated float layers in an INT8 network only lose their own weight
+rounding, since the next INT8 op requantizes their output to the same int8
+grid; on this CNN the change is around 1e-5 either way
+(docs/quantization.md, "Mixed precision"). Exits 1 on the first failure.
+"""
+
+import argparse
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import time
+
+import numpy as np
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, "..", "common"))
+import fashion_mnist  # noqa: E402
+
+NAME = "fmnist_mix"
+SAMPLES = 100
+COMPUTE = ("top.Conv", "top.MatMul", "top.Add")
+PREPROCESS = ["--pixel_format", "gray", "--mean", "127.5",
+              "--scale", str(1 / 127.5)]
+
+
+class Failure(Exception):
+    pass
+
+
+def check(condition, message):
+    if not condition:
+        raise Failure(message)
+
+
+def run(cmd):
+    result = subprocess.run(cmd, capture_output=True, text=True)
+    if result.returncode != 0:
+        raise Failure(f"{' '.join(cmd)} exited {result.returncode}:\n"
+                      f"{result.stdout}{result.stderr}")
+    return result
+
+
+def cosine(a, b):
+    a = np.asarray(a, np.float64).ravel()
+    b = np.asarray(b, np.float64).ravel()
+    na, nb = np.linalg.norm(a), np.linalg.norm(b)
+    if na == 0 and nb == 0:
+        return 1.0
+    if na == 0 or nb == 0:
+        return 0.0
+    return float(a @ b / (na * nb))
+
+
+def top1(logits, labels):
+    return float((logits.argmax(1) == labels).mean()) * 100.0
+
+
+def single_output(path):
+    with np.load(path) as data:
+        check(len(data.files) == 1,
+              f"{path}: expected one output array, found {data.files}")
+        return data[data.files[0]].astype(np.float64)
+
+
+_LOC_DEF = re.compile(r'^(#loc\d*) = loc\("([^"]*)"\)', re.M)
+_OP_LINE = re.compile(r'^\s*%\S+\s*=\s*"?([\w.]+)"?.*'
+                      r'->\s*(\S.*?)\s+loc\(("[^"]*"|#loc\d*)\)\s*$')
+
+
+def ops_of(mlir):
+    """name -> (op kind, result type text) of every op of a module."""
+    with open(mlir) as f:
+        text = f.read()
+    aliases = dict(_LOC_DEF.findall(text))
+    ops = {}
+    for line in text.splitlines():
+        m = _OP_LINE.match(line)
+        if not m:
+            continue
+        loc = m.group(3)
+        name = loc.strip('"') if loc.startswith('"') else aliases.get(loc)
+        ops[name] = (m.group(1), m.group(2))
+    return ops
+
+
+def element_of(type_text):
+    """'f16', 'bf16', 'f32', 'i8', 'u8' of a result type."""
+    m = re.search(r"!quant\.uniform<([iu]8)", type_text)
+    if m:
+        return m.group(1)
+    m = re.search(r"x(f16|bf16|f32|i8|i32)>", type_text)
+    return m.group(1) if m else "?"
+
+
+def deploy(tools, mlir, chip, out_dir, table, qtable=None, extra=()):
+    cmd = [tools["model_deploy"], "--mlir", mlir, "--quantize", "INT8",
+           "--processor", chip, "--calibration_table", table]
+    if qtable:
+        cmd += ["--quantize_table", qtable]
+    cmd += list(extra) + ["--model", os.path.join(out_dir, f"{NAME}.bmodel")]
+    t0 = time.time()
+    result = run(cmd)
+    prefix = os.path.join(out_dir, f"{NAME}_{chip}_int8_sym")
+    return prefix, result, time.time() - t0
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--build", required=True, help="tpuc build directory")
+    ap.add_argument("--workdir", default="",
+                    help="keep the files here (default: a temp dir)")
+    ap.add_argument("--count", type=int, default=100,
+                    help="test images evaluated (batch of the eval model)")
+    ap.add_argument("--threads", type=int, default=2,
+                    help="threads of the tpuc tools")
+    args = ap.parse_args()
+    tools = {t: os.path.join(args.build, "bin", t)
+             for t in ("model_transform", "run_calibration", "model_deploy",
+                       "model_runner")}
+    threads = ["--threads", str(args.threads)]
+    workdir = args.workdir or tempfile.mkdtemp(prefix="tpuc_mixed_e2e_")
+    os.makedirs(workdir, exist_ok=True)
+    started = time.time()
+    try:
+        import torch
+        torch.set_num_threads(1)
+        train_images, _ = fashion_mnist.load("train")
+        test_images, test_labels = fashion_mnist.load("t10k")
+        test_images = test_images[:args.count]
+        test_labels = test_labels[:args.count]
+        model = fashion_mnist.train(epochs=1, threads=1)
+        onnx1 = os.path.join(workdir, f"{NAME}_b1.onnx")
+        onnxn = os.path.join(workdir, f"{NAME}_b{args.count}.onnx")
+        fashion_mnist.export_onnx(model, onnx1, batch=1)
+        fashion_mnist.export_onnx(model, onnxn, batch=args.count)
+        data_dir = os.path.join(workdir, "cali")
+        fashion_mnist.write_pngs(train_images[-SAMPLES:], data_dir)
+        test_png = fashion_mnist.write_pngs(
+            test_images[:1], os.path.join(workdir, "sample"), "test")[0]
+        print(f"trained and exported in {time.time() - started:.1f}s")
+
+        dirs = {b: os.path.join(workdir, f"b{b}") for b in (1, args.count)}
+        mlirs = {b: os.path.join(d, f"{NAME}.mlir") for b, d in dirs.items()}
+        for b, onnx_path in ((1, onnx1), (args.count, onnxn)):
+            os.makedirs(dirs[b], exist_ok=True)
+            cmd = [tools["model_transform"], "--model_name", NAME,
+                   "--model_def", onnx_path,
+                   "--input_shapes", f"[[{b},1,28,28]]",
+                   "--mlir", mlirs[b]] + PREPROCESS
+            if b == 1:
+                cmd += ["--test_input", test_png]
+            run(cmd)
+        table = os.path.join(workdir, f"{NAME}_cali_table")
+        run([tools["run_calibration"], mlirs[1], "--dataset", data_dir,
+             "--input_num", str(SAMPLES), "-o", table] + threads)
+
+        # Per-layer cosines of the INT8 model on the test sample.
+        in_npz = os.path.join(dirs[1], f"{NAME}_in_f32.npz")
+        ref_npz = os.path.join(dirs[1], f"{NAME}_top_outputs.npz")
+        validate = ["--test_input", in_npz, "--test_reference", ref_npz,
+                    "--compare_all"] + threads
+        top_ops = ops_of(mlirs[1])
+
+        def layer_cosines(prefix):
+            with np.load(prefix + "_tpu_outputs.npz") as tpu, \
+                    np.load(ref_npz) as ref:
+                return {n: cosine(tpu[n], ref[n]) for n in ref.files
+                        if n in tpu.files}
+
+        before_dir = os.path.join(dirs[1], "int8")
+        prefix, result, _ = deploy(tools, mlirs[1], "bm1684x", before_dir,
+                                   table, extra=validate)
+        cos_before = layer_cosines(prefix)
+        # model_deploy's own --compare_all report says the same.
+        reported = {m.group(1): float(m.group(2)) for m in re.finditer(
+            r"^\[(.*?)\]\s+SIMILAR \[PASSED\] cosine=([0-9.]+)",
+            result.stdout, re.M)}
+        check(reported, f"no SIMILAR line in model_deploy --compare_all's "
+              f"report:\n{result.stdout}")
+        for n, c in reported.items():
+            check(abs(c - cos_before[n]) <= 2e-6,
+                  f"{n}: model_deploy --compare_all reports cosine {c}, "
+                  f"{prefix}_tpu_outputs.npz against the Top dump gives "
+                  f"{cos_before[n]:.6f}")
+        compute = {n: c for n, c in cos_before.items()
+                   if top_ops.get(n, ("",))[0] in COMPUTE}
+        check(len(compute) >= 2,
+              f"fewer than two compute tensors in {prefix}_tpu_outputs.npz: "
+              f"{sorted(compute)}")
+        ranked = sorted(compute.items(), key=lambda kv: kv[1])
+        worst = [n for n, _ in ranked[:2]]
+        print("per-layer cosine of bm1684x INT8 on the test sample "
+              "(compute ops, worst first):")
+        for n, c in ranked:
+            print(f"  {c:.6f}  {top_ops[n][0]:<10} {n}"
+                  f"{'   <- F16' if n in worst else ''}")
+        qtable = os.path.join(workdir, f"{NAME}_qtable")
+        with open(qtable, "w") as f:
+            f.write("# the two layers with the lowest cosine in INT8\n")
+            for n in worst:
+                f.write(f"{n} F16\n")
+
+        after_dir = os.path.join(dirs[1], "mixed")
+        prefix, result, _ = deploy(tools, mlirs[1], "bm1684x", after_dir,
+                                   table, qtable, extra=validate)
+        cos_after = layer_cosines(prefix)
+        for n in worst:
+            check(cos_after[n] > cos_before[n],
+                  f"{n}: cosine {cos_after[n]:.6f} in F16, not above its "
+                  f"INT8 {cos_before[n]:.6f}")
+        print("PASS the two layers in F16 on the test sample: " + ", ".join(
+            f"{n} {cos_before[n]:.6f} -> {cos_after[n]:.6f}" for n in worst))
+
+        # Logits cosine on N test images, batch-N model.
+        test_npz = os.path.join(workdir, f"test_{args.count}.npz")
+        np.savez(test_npz, image=fashion_mnist.normalize(test_images))
+        top_out = os.path.join(workdir, "top_outputs.npz")
+        run([tools["model_runner"], "--input", test_npz, "--model",
+             mlirs[args.count], "--output", top_out] + threads)
+        ref = single_output(top_out)
+        ref_top1 = top1(ref, test_labels)
+        n_ops = ops_of(mlirs[args.count])
+        # Every op in float: shows what the qtable path can reach.
+        all_qtable = os.path.join(workdir, f"{NAME}_qtable_all")
+        with open(all_qtable, "w") as f:
+            for n, (kind, _) in n_ops.items():
+                if kind not in ("top.Input", "top.Weight", "top.None"):
+                    f.write(f"{n} F16\n")
+        results = {}
+        for chip, float_type, floor in (("bm1684x", "f16", 0.99999),
+                                        ("cv183x", "bf16", 0.9999)):
+            for label, qt in (("INT8", None), ("INT8+qtable", qtable),
+                              ("INT8+qtable(all)", all_qtable)):
+                tag = {"INT8": "int8", "INT8+qtable": "mixed",
+                       "INT8+qtable(all)": "all"}[label]
+                out_dir = os.path.join(dirs[args.count], f"{chip}_{tag}")
+                prefix, result, seconds = deploy(
+                    tools, mlirs[args.count], chip, out_dir, table, qt)
+                tpu_mlir = prefix + "_tpu.mlir"
+                lowered = ops_of(tpu_mlir)
+                if qt == qtable:
+                    for n, (kind, _) in n_ops.items():
+                        if kind not in COMPUTE:
+                            continue
+                        check(n in lowered, f"{chip}: {n} is not in "
+                              f"{tpu_mlir}")
+                        got = element_of(lowered[n][1])
+                        want = (float_type,) if n in worst else ("i8", "u8")
+                        check(got in want,
+                              f"{chip} with the qtable: {n} "
+                              f"({lowered[n][0]}) is {got}, expected "
+                              f"{' or '.join(want)} ({tpu_mlir})")
+                out = prefix + "_outputs.npz"
+                run([tools["model_runner"], "--input", test_npz, "--model",
+                     tpu_mlir, "--output", out] + threads)
+                logits = single_output(out)
+                results[chip, label] = (cosine(logits, ref),
+                                        top1(logits, test_labels), seconds)
+            cb, ab, _ = results[chip, "INT8"]
+            ca, aa, _ = results[chip, "INT8+qtable"]
+            call, _, _ = results[chip, "INT8+qtable(all)"]
+            # Two isolated float layers only lose their own weight
+            # rounding: their outputs are requantized to the same int8
+            # grid by the next INT8 op. The logits may move either way by
+            # a fraction of the INT8 error; they must not move by more.
+            check(1.0 - ca <= 1.25 * (1.0 - cb),
+                  f"{chip}: logits cosine with the qtable {ca:.6f}, INT8 "
+                  f"{cb:.6f}: the error 1-cos grew by more than 25%")
+            check(call >= floor,
+                  f"{chip}: every op {float_type} through the qtable gives "
+                  f"a logits cosine {call:.7f} < {floor}")
+            print(f"PASS {chip}: the two layers are {float_type}, the other "
+                  f"compute ops int8; logits cosine with the Top f32 model "
+                  f"on {args.count} images: INT8 {cb:.6f}, two layers "
+                  f"{float_type} {ca:.6f} ({ca - cb:+.1e}), every op "
+                  f"{float_type} {call:.7f} (>= {floor}); top-1 {ab:.1f}% "
+                  f"-> {aa:.1f}% (Top f32 {ref_top1:.1f}%)")
+    except Failure as failure:
+        print(f"FAIL {failure}")
+        print(f"files kept in {workdir}")
+        return 1
+
+    print()
+    print(f"| chip | mode | logits cosine ({args.count} images) | top-1 (%) "
+          f"| lowering + deploy (s) |")
+    print("|---|---|---|---|---|")
+    for (chip, label), (cos, acc, seconds) in results.items():
+        print(f"| {chip} | {label} | {cos:.6f} | {acc:.1f} | "
+              f"{seconds:.2f} |")
+    print()
+    print(f"mixed e2e: all checks passed in {time.time() - started:.1f}s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
