@@ -122,6 +122,60 @@ std::string siblingPath(llvm::StringRef of, llvm::StringRef name) {
   return std::string(path);
 }
 
+/// One line per lowered module: how many compute ops run in each type, and
+/// which stay Top ops (no Tpu form yet), e.g.
+///   model_deploy: 21 ops: 18 INT8, 2 F16, 1 top-f32 [/Softmax_output_0]
+std::string summarize(mlir::ModuleOp module) {
+  llvm::StringMap<int> counts;
+  std::vector<std::string> topOps;
+  int total = 0;
+  module.walk([&](mlir::Operation *op) {
+    if (mlir::isa<top::InputOp, top::WeightOp, top::NoneOp, tpu::CastOp>(op) ||
+        op->getNumResults() == 0 ||
+        (op->getDialect() && op->getDialect()->getNamespace() != "tpu" &&
+         op->getDialect()->getNamespace() != "top"))
+      return;
+    ++total;
+    if (op->getDialect()->getNamespace() == "top") {
+      topOps.push_back(getName(op));
+      ++counts["top-f32"];
+      return;
+    }
+    mlir::Type element =
+        mlir::cast<mlir::ShapedType>(op->getResult(0).getType())
+            .getElementType();
+    if (mlir::isa<mlir::quant::UniformQuantizedType>(element))
+      ++counts["INT8"];
+    else if (element.isF16())
+      ++counts["F16"];
+    else if (element.isBF16())
+      ++counts["BF16"];
+    else if (element.isF32())
+      ++counts["F32"];
+    else
+      ++counts["other"];
+  });
+  std::string line = "model_deploy: " + std::to_string(total) + " ops:";
+  bool first = true;
+  for (llvm::StringRef key :
+       {"INT8", "F16", "BF16", "F32", "top-f32", "other"}) {
+    auto it = counts.find(key);
+    if (it == counts.end())
+      continue;
+    line += (first ? " " : ", ") + std::to_string(it->second) + " " + key.str();
+    first = false;
+  }
+  if (!topOps.empty()) {
+    line += " [";
+    for (size_t i = 0; i < topOps.size() && i < 8; ++i)
+      line += (i ? ", " : "") + topOps[i];
+    if (topOps.size() > 8)
+      line += ", ...";
+    line += "]";
+  }
+  return line;
+}
+
 /// The names of the tensors @main returns.
 std::vector<std::string> outputNames(mlir::ModuleOp module) {
   std::vector<std::string> names;
@@ -246,6 +300,7 @@ int main(int argc, char **argv) {
   llvm::errs() << llvm::format("model_deploy: lowered in %.3f s, wrote ",
                                seconds)
                << tpuPath << " and " << weightPath << "\n";
+  llvm::errs() << summarize(*module) << "\n";
 
   if (!testInput.empty()) {
     llvm::Expected<NpzFile> inputs = NpzFile::load(testInput);
