@@ -32,6 +32,7 @@
 #include "llvm/Support/raw_ostream.h"
 
 #include <algorithm>
+#include <cmath>
 #include <optional>
 #include <set>
 
@@ -841,10 +842,34 @@ Expected<NpzFile> runModule(ModuleOp module, const NpzFile &inputs,
                              "' (the npz has: " + given + ")",
                          "input npz");
   }
+  // A quantized model input (model_deploy --quant_input) takes the codes of
+  // an integer array as they are and quantizes a float array with the
+  // input's scale and zero point (round half away from zero, saturated).
+  llvm::StringMap<mlir::quant::UniformQuantizedType> quantizedInputs;
+  module.walk([&](top::InputOp input) {
+    if (auto q = dyn_cast<mlir::quant::UniformQuantizedType>(
+            cast<ShapedType>(input.getInput().getType()).getElementType()))
+      quantizedInputs[getName(input.getOperation())] = q;
+  });
   auto entry = inputs.begin();
   for (const std::string &name : names) {
     const Array &array = byName ? *inputs.lookup(name) : (entry++)->array;
-    if (Error err = interp.setInput(name, array.toFloat()))
+    std::vector<float> values = array.toFloat();
+    auto q = quantizedInputs.find(name);
+    if (q != quantizedInputs.end() &&
+        (array.dtype() == DType::F32 || array.dtype() == DType::F64 ||
+         array.dtype() == DType::F16)) {
+      const mlir::quant::UniformQuantizedType &type = q->second;
+      for (float &v : values) {
+        double code = std::round(static_cast<double>(v) / type.getScale()) +
+                      static_cast<double>(type.getZeroPoint());
+        code =
+            std::min<double>(std::max<double>(code, type.getStorageTypeMin()),
+                             type.getStorageTypeMax());
+        v = static_cast<float>(code);
+      }
+    }
+    if (Error err = interp.setInput(name, values))
       return std::move(err);
   }
   if (Error err = interp.invoke())

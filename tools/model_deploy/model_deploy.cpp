@@ -73,10 +73,11 @@ static cl::opt<std::string>
                   cl::cat(category));
 static cl::opt<bool> asymmetric("asymmetric", cl::desc("Asymmetric INT8"),
                                 cl::cat(category));
-static cl::opt<bool> quantInput("quant_input",
-                                cl::desc("Feed the model quantized inputs "
-                                         "(not supported yet)"),
-                                cl::cat(category));
+static cl::opt<bool>
+    quantInput("quant_input",
+               cl::desc("Feed the INT8 inputs quantized (the model input "
+                        "takes its INT8 type)"),
+               cl::cat(category));
 static cl::opt<bool>
     quantOutput("quant_output",
                 cl::desc("Keep the outputs in their lowered types"),
@@ -203,8 +204,6 @@ int main(int argc, char **argv) {
     return fail("--mlir, --quantize, --processor and --model are required, "
                 "command line",
                 kExitUsage);
-  if (quantInput)
-    return fail("--quant_input is not supported yet, command line", kExitUsage);
   const target::ChipSpec *spec =
       target::lookupChip(llvm::StringRef(processor).lower());
   if (!spec)
@@ -285,6 +284,7 @@ int main(int argc, char **argv) {
   options.asymmetric = asymmetric;
   options.weightFile = weightPath;
   options.quantOutput = quantOutput;
+  options.quantInput = quantInput;
   mlir::PassManager pm(&context);
   buildLoweringPipeline(pm, options);
   auto start = std::chrono::steady_clock::now();

@@ -123,6 +123,14 @@ void keepTopOp(Lowering &l, Operation *op, Mode mode) {
   l.map(op->getResult(0), cast.getOutput());
 }
 
+/// Whether some user of the input runs in INT8 (then a quantized input
+/// saves the first cast).
+bool feedsInt8(Lowering &l, top::InputOp input) {
+  return llvm::any_of(input.getOutput().getUsers(), [&](Operation *user) {
+    return l.modeOf(user) == Mode::INT8;
+  });
+}
+
 struct ConvertTopToTpuPass
     : tpuc::impl::ConvertTopToTpuBase<ConvertTopToTpuPass> {
   using ConvertTopToTpuBase::ConvertTopToTpuBase;
@@ -221,7 +229,15 @@ struct ConvertTopToTpuPass
       if (auto input = dyn_cast<top::InputOp>(op)) {
         // The input stays f32; its users cast it to what they run in.
         Operation *clone = b.clone(*op);
-        clone->getResult(0).setType(input.getInput().getType());
+        Type type = input.getInput().getType();
+        if (quantInput && feedsInt8(l, input))
+          if (std::optional<mq::UniformQuantizedType> q =
+                  l.int8TypeOf(input.getOutput())) {
+            type = Lowering::withElement(type, *q);
+            if (auto arg = dyn_cast<BlockArgument>(input.getInput()))
+              arg.setType(type);
+          }
+        clone->getResult(0).setType(type);
         l.map(input.getOutput(), clone->getResult(0));
         continue;
       }
@@ -252,7 +268,8 @@ struct ConvertTopToTpuPass
       op->dropAllUses();
       op->erase();
     }
-    main.setType(FunctionType::get(module.getContext(), main.getArgumentTypes(),
+    main.setType(FunctionType::get(module.getContext(),
+                                   main.getBody().front().getArgumentTypes(),
                                    ValueRange(results).getTypes()));
 
     // The f32 weights still used travel to the new file as they are.

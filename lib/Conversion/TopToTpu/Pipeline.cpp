@@ -29,6 +29,9 @@ struct PipelineOptions : public PassPipelineOptions<PipelineOptions> {
   Option<bool> quantOutput{*this, "quant_output",
                            llvm::cl::desc("Keep lowered output types"),
                            llvm::cl::init(false)};
+  Option<bool> quantInput{*this, "quant_input",
+                          llvm::cl::desc("Quantized INT8 inputs"),
+                          llvm::cl::init(false)};
 };
 } // namespace
 
@@ -48,6 +51,7 @@ void tpuc::buildLoweringPipeline(OpPassManager &pm,
   convert.qtable = options.qtable;
   convert.weightFileOut = options.weightFile;
   convert.quantOutput = options.quantOutput;
+  convert.quantInput = options.quantInput;
   pm.addPass(createConvertTopToTpu(convert));
 }
 
@@ -65,6 +69,7 @@ void tpuc::registerLoweringPipeline() {
         options.asymmetric = o.asymmetric;
         options.weightFile = o.weightFile;
         options.quantOutput = o.quantOutput;
+        options.quantInput = o.quantInput;
         buildLoweringPipeline(pm, options);
       });
 }

@@ -26,7 +26,7 @@ namespace tpuc {
 /// (when `calibrationTable` is set), convert-top-to-tpu.
 struct LoweringPipelineOptions {
   std::string chip, mode, calibrationTable, qtable, weightFile;
-  bool asymmetric = false, quantOutput = false;
+  bool asymmetric = false, quantOutput = false, quantInput = false;
 };
 void buildLoweringPipeline(mlir::OpPassManager &pm,
                            const LoweringPipelineOptions &options);

@@ -34,7 +34,11 @@ def ConvertTopToTpu : Pass<"convert-top-to-tpu", "::mlir::ModuleOp"> {
        modes).
     3. **Casts** (`tpu.Cast`, named `<source>_<user>_<type>`, `<source>_f32` at the outputs) wherever an
        operand's type differs from what its user runs in; results go back
-       to f32 at the return unless `quant_output`.
+       to f32 at the return unless `quant_output`. With `quant_input`, an
+       input whose first use runs in INT8 is fed quantized: the function
+       argument and `top.Input` take its INT8 type (runModule quantizes a
+       float input array with that scale, and takes integer arrays as
+       codes).
 
     Weights are written to a new npz (`weight_file`, default
     `<old weight file stem>_tpu.npz`), never over the input's; the module's
@@ -58,6 +62,9 @@ def ConvertTopToTpu : Pass<"convert-top-to-tpu", "::mlir::ModuleOp"> {
            "Where to write the lowered weights (default: <stem>_tpu.npz)">,
     Option<"quantOutput", "quant_output", "bool", /*default=*/"false",
            "Keep the outputs in their lowered types instead of f32">,
+    Option<"quantInput", "quant_input", "bool", /*default=*/"false",
+           "Feed the INT8 inputs quantized: the function argument takes the "
+           "input's INT8 type">,
   ];
   let dependentDialects = ["::tpuc::tpu::TpuDialect",
                            "::tpuc::top::TopDialect",
