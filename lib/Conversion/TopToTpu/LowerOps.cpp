@@ -688,7 +688,7 @@ FailureOr<bool> tpuc::lowering::lowerOp(Lowering &l, Operation *op) {
     return lowerConcat(l, concat);
   if (auto reshape = dyn_cast<top::ReshapeOp>(op))
     return lowerReshape(l, reshape);
-  if (isElementwiseUnary(op))
+  if (isElementwiseUnary(op) && l.modeOf(op) == Mode::INT8)
     return lowerUnary(l, op);
-  return false;
+  return lowerMoreOp(l, op);
 }

@@ -153,3 +153,94 @@ func.func @reshape(%x: tensor<1x4x2x2x!qx>, %f: tensor<2x3xf16>) -> (tensor<1x16
   %g = "tpu.Reshape"(%f) : (tensor<2x3xf16>) -> tensor<6xf16>
   return %y, %g : tensor<1x16x!qx>, tensor<6xf16>
 }
+
+// CHECK-LABEL: func.func @permute_int8
+func.func @permute_int8(%x: tensor<1x3x4x5x!qx>) -> tensor<1x4x5x3x!qx> {
+  // CHECK: "tpu.Permute"(%{{.*}}) <{order = [0, 2, 3, 1]}> : (tensor<1x3x4x5x!quant.uniform<i8:f32, 2.000000e-02>>) -> tensor<1x4x5x3x!quant.uniform<i8:f32, 2.000000e-02>>
+  %y = "tpu.Permute"(%x) {order = [0, 2, 3, 1]} : (tensor<1x3x4x5x!qx>) -> tensor<1x4x5x3x!qx>
+  return %y : tensor<1x4x5x3x!qx>
+}
+
+// CHECK-LABEL: func.func @slice_f16_negative_step
+func.func @slice_f16_negative_step(%x: tensor<1x4x5xf16>) -> tensor<1x2x3xf16> {
+  // CHECK: "tpu.Slice"(%{{.*}}) <{offset = [0, 1, 4], steps = [1, 1, -2]}> : (tensor<1x4x5xf16>) -> tensor<1x2x3xf16>
+  %y = "tpu.Slice"(%x) {offset = [0, 1, 4], steps = [1, 1, -2]} : (tensor<1x4x5xf16>) -> tensor<1x2x3xf16>
+  return %y : tensor<1x2x3xf16>
+}
+
+// CHECK-LABEL: func.func @pad_modes
+func.func @pad_modes(%x: tensor<1x2x4x4x!quant.uniform<u8:f32, 0.05:3>>, %f: tensor<2x3xbf16>) -> (tensor<1x2x6x6x!quant.uniform<u8:f32, 0.05:3>>, tensor<4x7xbf16>, tensor<2x1xbf16>) {
+  // CHECK: "tpu.Pad"(
+  // CHECK-SAME: pad_mode = #tpu<pad_mode Constant>
+  // CHECK-SAME: val = 3.000000e+00
+  %a = "tpu.Pad"(%x) {paddings = [0, 0, 1, 1, 0, 0, 1, 1], val = 3.0 : f64} : (tensor<1x2x4x4x!quant.uniform<u8:f32, 0.05:3>>) -> tensor<1x2x6x6x!quant.uniform<u8:f32, 0.05:3>>
+  // CHECK: "tpu.Pad"(
+  // CHECK-SAME: pad_mode = #tpu<pad_mode Reflect>
+  %b = "tpu.Pad"(%f) {paddings = [1, 2, 1, 2], pad_mode = #tpu<pad_mode Reflect>} : (tensor<2x3xbf16>) -> tensor<4x7xbf16>
+  // CHECK: "tpu.Pad"(
+  // CHECK-SAME: paddings = [0, -1, 0, -1]
+  // CHECK-SAME: val = -1.500000e+00
+  %c = "tpu.Pad"(%f) {paddings = [0, -1, 0, -1], val = -1.5 : f64} : (tensor<2x3xbf16>) -> tensor<2x1xbf16>
+  return %a, %b, %c : tensor<1x2x6x6x!quant.uniform<u8:f32, 0.05:3>>, tensor<4x7xbf16>, tensor<2x1xbf16>
+}
+
+// CHECK-LABEL: func.func @upsample
+func.func @upsample(%x: tensor<1x8x4x4x!qx>) -> tensor<1x8x8x12x!qx> {
+  // CHECK: "tpu.Upsample"(%{{.*}}) <{scale_h = 2 : i64, scale_w = 3 : i64}>
+  %y = "tpu.Upsample"(%x) {scale_h = 2 : i64, scale_w = 3 : i64} : (tensor<1x8x4x4x!qx>) -> tensor<1x8x8x12x!qx>
+  return %y : tensor<1x8x8x12x!qx>
+}
+
+// CHECK-LABEL: func.func @softmax_layernorm
+func.func @softmax_layernorm(%x: tensor<2x5xf16>, %g: tensor<5xf16>) -> (tensor<2x5xf16>, tensor<2x5xf16>, tensor<2x1xf16>) {
+  %none = top.None : none
+  // CHECK: "tpu.Softmax"(%{{.*}}) <{axis = -1 : i64, log = true}> : (tensor<2x5xf16>) -> tensor<2x5xf16>
+  %s = "tpu.Softmax"(%x) {axis = -1 : i64, log = true} : (tensor<2x5xf16>) -> tensor<2x5xf16>
+  // CHECK: "tpu.LayerNorm"(%{{.*}}, %{{.*}}, %{{.*}}) <{axis = 1 : i64, eps = 1.000000e-03 : f64}> : (tensor<2x5xf16>, tensor<5xf16>, none) -> (tensor<2x5xf16>, tensor<2x1xf16>, tensor<2x1xf16>)
+  %y, %mean, %rstd = "tpu.LayerNorm"(%s, %g, %none) {axis = 1 : i64, eps = 1.0e-03 : f64} : (tensor<2x5xf16>, tensor<5xf16>, none) -> (tensor<2x5xf16>, tensor<2x1xf16>, tensor<2x1xf16>)
+  return %s, %y, %rstd : tensor<2x5xf16>, tensor<2x5xf16>, tensor<2x1xf16>
+}
+
+// CHECK-LABEL: func.func @mul_int8_broadcast
+func.func @mul_int8_broadcast(%a: tensor<2x1x8x!qx>, %b: tensor<8x!qy>) -> tensor<2x1x8x!qy> {
+  // CHECK: "tpu.Mul"(
+  // CHECK-SAME: do_relu = true
+  // CHECK-SAME: multiplier = [5368709]
+  // CHECK-SAME: quant_mode = #tpu<quant_mode MultiplierShift>
+  // CHECK-SAME: round_mode = #tpu<round_mode HalfUp>
+  // CHECK-SAME: rshift = [28]
+  %y = "tpu.Mul"(%a, %b) {do_relu = true, quant_mode = #tpu<quant_mode MultiplierShift>, round_mode = #tpu<round_mode HalfUp>, multiplier = [5368709], rshift = [28]} : (tensor<2x1x8x!qx>, tensor<8x!qy>) -> tensor<2x1x8x!qy>
+  return %y : tensor<2x1x8x!qy>
+}
+
+// CHECK-LABEL: func.func @eltwise_float
+func.func @eltwise_float(%a: tensor<2x3xbf16>, %b: tensor<3xbf16>, %c: tensor<1x1xbf16>) -> (tensor<2x3xbf16>, tensor<2x3xbf16>, tensor<2x3xbf16>, tensor<2x3xbf16>) {
+  // CHECK: "tpu.Mul"(%{{.*}}, %{{.*}}) {{.*}}: (tensor<2x3xbf16>, tensor<3xbf16>) -> tensor<2x3xbf16>
+  // CHECK-NOT: multiplier
+  %m = "tpu.Mul"(%a, %b) : (tensor<2x3xbf16>, tensor<3xbf16>) -> tensor<2x3xbf16>
+  // CHECK: "tpu.Sub"(%{{.*}}, %{{.*}}) <{do_relu = true, relu_limit = 6.000000e+00 : f64}>
+  %s = "tpu.Sub"(%m, %c) {do_relu = true, relu_limit = 6.0 : f64} : (tensor<2x3xbf16>, tensor<1x1xbf16>) -> tensor<2x3xbf16>
+  // CHECK: "tpu.Max"(%{{.*}}, %{{.*}}, %{{.*}}) : (tensor<2x3xbf16>, tensor<3xbf16>, tensor<1x1xbf16>) -> tensor<2x3xbf16>
+  %x = "tpu.Max"(%a, %b, %c) : (tensor<2x3xbf16>, tensor<3xbf16>, tensor<1x1xbf16>) -> tensor<2x3xbf16>
+  // CHECK: "tpu.Min"(%{{.*}}, %{{.*}}) : (tensor<2x3xbf16>, tensor<2x3xbf16>) -> tensor<2x3xbf16>
+  %n = "tpu.Min"(%a, %x) : (tensor<2x3xbf16>, tensor<2x3xbf16>) -> tensor<2x3xbf16>
+  return %m, %s, %x, %n : tensor<2x3xbf16>, tensor<2x3xbf16>, tensor<2x3xbf16>, tensor<2x3xbf16>
+}
+
+// CHECK-LABEL: func.func @max_int8
+func.func @max_int8(%a: tensor<2x3x!qy>, %b: tensor<1x3x!qy>) -> tensor<2x3x!qy> {
+  // CHECK: "tpu.Max"(%{{.*}}, %{{.*}}) : (tensor<2x3x!quant.uniform<i8:f32, 5.000000e-02>>, tensor<1x3x!quant.uniform<i8:f32, 5.000000e-02>>) -> tensor<2x3x!quant.uniform<i8:f32, 5.000000e-02>>
+  %y = "tpu.Max"(%a, %b) : (tensor<2x3x!qy>, tensor<1x3x!qy>) -> tensor<2x3x!qy>
+  return %y : tensor<2x3x!qy>
+}
+
+// CHECK-LABEL: func.func @active
+func.func @active(%x: tensor<1x8xbf16>, %f: tensor<4xf32>) -> (tensor<1x8xbf16>, tensor<4xf32>, tensor<4xf32>) {
+  // CHECK: "tpu.Active"(%{{.*}}) <{coeffs = [1.000000e-01], mode = #tpu<active_mode LeakyRelu>}> : (tensor<1x8xbf16>) -> tensor<1x8xbf16>
+  %y = "tpu.Active"(%x) {mode = #tpu<active_mode LeakyRelu>, coeffs = [0.1]} : (tensor<1x8xbf16>) -> tensor<1x8xbf16>
+  // CHECK: "tpu.Active"(%{{.*}}) <{mode = #tpu<active_mode GELUTanh>}> : (tensor<4xf32>) -> tensor<4xf32>
+  %g = "tpu.Active"(%f) {mode = #tpu<active_mode GELUTanh>} : (tensor<4xf32>) -> tensor<4xf32>
+  // CHECK: "tpu.Active"(%{{.*}}) <{coeffs = [-1.000000e+00, 1.000000e+00], mode = #tpu<active_mode Clip>}>
+  %c = "tpu.Active"(%g) {mode = #tpu<active_mode Clip>, coeffs = [-1.0, 1.0]} : (tensor<4xf32>) -> tensor<4xf32>
+  return %y, %g, %c : tensor<1x8xbf16>, tensor<4xf32>, tensor<4xf32>
+}

@@ -8,6 +8,8 @@
 
 #include "Common.h"
 
+#include "tpuc/Kernels/Activation.h"
+
 #include <cmath>
 
 using namespace mlir;
@@ -16,29 +18,23 @@ using namespace tpuc::top;
 
 /// Shape inference and flop count of a unary op: the output has the input's
 /// shape and costs `perElement` operations per element.
-#define TPUC_UNARY_SHAPE_AND_FLOPS(OP, perElement)                            \
-  LogicalResult OP::inferShapes() { return inferSameShape(*this, getInput()); } \
-  int64_t OP::getFlops() { return (perElement) * numElements(getOutput()); }
+#define TPUC_UNARY_SHAPE_AND_FLOPS(OP, perElement)                             \
+  LogicalResult OP::inferShapes() {                                            \
+    return inferSameShape(*this, getInput());                                  \
+  }                                                                            \
+  int64_t OP::getFlops() { return (perElement)*numElements(getOutput()); }
 
 /// A unary op without attributes: shape, flops and `y = EXPR` over `x`.
-#define TPUC_UNARY_OP(OP, perElement, EXPR)                                   \
-  TPUC_UNARY_SHAPE_AND_FLOPS(OP, perElement)                                  \
-  LogicalResult OP::inference(InferenceParameter &p) {                        \
-    mapElements(p.inputs[0], p.outputs[0], numElements(getOutput()),         \
-                [](float x) -> float { return EXPR; });                       \
-    return success();                                                         \
+#define TPUC_UNARY_OP(OP, perElement, EXPR)                                    \
+  TPUC_UNARY_SHAPE_AND_FLOPS(OP, perElement)                                   \
+  LogicalResult OP::inference(InferenceParameter &p) {                         \
+    mapElements(p.inputs[0], p.outputs[0], numElements(getOutput()),           \
+                [](float x) -> float { return EXPR; });                        \
+    return success();                                                          \
   }
 
-static float sigmoid(float x) { return 1.0f / (1.0f + std::exp(-x)); }
-
-/// log(1 + exp(x)) without overflow for large x.
-static float softplus(float x) {
-  return x > 0.0f ? x + std::log1p(std::exp(-x)) : std::log1p(std::exp(x));
-}
-
-static float sign(float x) {
-  return x > 0.0f ? 1.0f : (x < 0.0f ? -1.0f : x);
-}
+// The formulas that tpu.Active shares live in tpuc/Kernels/Activation.h.
+using namespace tpuc::kernels;
 
 TPUC_UNARY_OP(AbsOp, 1, std::abs(x))
 TPUC_UNARY_OP(AcosOp, 1, std::acos(x))
@@ -53,20 +49,19 @@ TPUC_UNARY_OP(CoshOp, 1, std::cosh(x))
 TPUC_UNARY_OP(ErfOp, 1, std::erf(x))
 TPUC_UNARY_OP(ExpOp, 1, std::exp(x))
 TPUC_UNARY_OP(FloorOp, 1, std::floor(x))
-TPUC_UNARY_OP(HardSwishOp, 4,
-              x * std::max(0.0f, std::min(1.0f, x / 6.0f + 0.5f)))
+TPUC_UNARY_OP(HardSwishOp, 4, hardSwish(x))
 TPUC_UNARY_OP(LogOp, 1, std::log(x))
-TPUC_UNARY_OP(MishOp, 4, x * std::tanh(softplus(x)))
+TPUC_UNARY_OP(MishOp, 4, mish(x))
 TPUC_UNARY_OP(NegOp, 1, -x)
 TPUC_UNARY_OP(ReciprocalOp, 1, 1.0f / x)
 TPUC_UNARY_OP(RoundOp, 1, std::nearbyint(x))
 TPUC_UNARY_OP(SigmoidOp, 4, sigmoid(x))
 TPUC_UNARY_OP(SignOp, 1, sign(x))
-TPUC_UNARY_OP(SiLUOp, 5, x * sigmoid(x))
+TPUC_UNARY_OP(SiLUOp, 5, silu(x))
 TPUC_UNARY_OP(SinOp, 1, std::sin(x))
 TPUC_UNARY_OP(SinhOp, 1, std::sinh(x))
 TPUC_UNARY_OP(SoftplusOp, 3, softplus(x))
-TPUC_UNARY_OP(SoftsignOp, 3, x / (1.0f + std::abs(x)))
+TPUC_UNARY_OP(SoftsignOp, 3, softsign(x))
 TPUC_UNARY_OP(SqrtOp, 1, std::sqrt(x))
 TPUC_UNARY_OP(TanOp, 1, std::tan(x))
 TPUC_UNARY_OP(TanhOp, 1, std::tanh(x))
@@ -89,24 +84,19 @@ static float attrValue(llvm::APFloat value) {
 TPUC_UNARY_SHAPE_AND_FLOPS(LeakyReluOp, 2)
 LogicalResult LeakyReluOp::inference(InferenceParameter &p) {
   float alpha = attrValue(getAlpha());
-  return evalUnary(*this, p,
-                   [=](float x) { return x >= 0.0f ? x : alpha * x; });
+  return evalUnary(*this, p, [=](float x) { return leakyRelu(x, alpha); });
 }
 
 TPUC_UNARY_SHAPE_AND_FLOPS(EluOp, 3)
 LogicalResult EluOp::inference(InferenceParameter &p) {
   float alpha = attrValue(getAlpha());
-  return evalUnary(*this, p, [=](float x) {
-    return x > 0.0f ? x : alpha * (std::exp(x) - 1.0f);
-  });
+  return evalUnary(*this, p, [=](float x) { return elu(x, alpha); });
 }
 
 TPUC_UNARY_SHAPE_AND_FLOPS(SeluOp, 4)
 LogicalResult SeluOp::inference(InferenceParameter &p) {
   float alpha = attrValue(getAlpha()), gamma = attrValue(getGamma());
-  return evalUnary(*this, p, [=](float x) {
-    return gamma * (x > 0.0f ? x : alpha * (std::exp(x) - 1.0f));
-  });
+  return evalUnary(*this, p, [=](float x) { return selu(x, alpha, gamma); });
 }
 
 LogicalResult CeluOp::verify() {
@@ -118,10 +108,7 @@ LogicalResult CeluOp::verify() {
 TPUC_UNARY_SHAPE_AND_FLOPS(CeluOp, 5)
 LogicalResult CeluOp::inference(InferenceParameter &p) {
   float alpha = attrValue(getAlpha());
-  return evalUnary(*this, p, [=](float x) {
-    return std::max(0.0f, x) +
-           std::min(0.0f, alpha * (std::exp(x / alpha) - 1.0f));
-  });
+  return evalUnary(*this, p, [=](float x) { return celu(x, alpha); });
 }
 
 TPUC_UNARY_SHAPE_AND_FLOPS(ThresholdedReluOp, 1)
@@ -133,9 +120,8 @@ LogicalResult ThresholdedReluOp::inference(InferenceParameter &p) {
 TPUC_UNARY_SHAPE_AND_FLOPS(HardSigmoidOp, 4)
 LogicalResult HardSigmoidOp::inference(InferenceParameter &p) {
   float alpha = attrValue(getAlpha()), beta = attrValue(getBeta());
-  return evalUnary(*this, p, [=](float x) {
-    return std::max(0.0f, std::min(1.0f, alpha * x + beta));
-  });
+  return evalUnary(*this, p,
+                   [=](float x) { return hardSigmoid(x, alpha, beta); });
 }
 
 TPUC_UNARY_SHAPE_AND_FLOPS(ShrinkOp, 2)
@@ -156,23 +142,14 @@ TPUC_UNARY_SHAPE_AND_FLOPS(ClipOp, 2)
 LogicalResult ClipOp::inference(InferenceParameter &p) {
   float lo = attrValue(getMin()), hi = attrValue(getMax());
   // NaN compares false both ways and passes through.
-  return evalUnary(*this, p, [=](float x) {
-    float v = x < lo ? lo : x;
-    return v > hi ? hi : v;
-  });
+  return evalUnary(*this, p, [=](float x) { return clip(x, lo, hi); });
 }
 
 TPUC_UNARY_SHAPE_AND_FLOPS(GELUOp, 6)
 LogicalResult GELUOp::inference(InferenceParameter &p) {
-  if (getApproxMode() == "tanh") {
-    const float k = 0.7978845608028654f; // sqrt(2 / pi)
-    return evalUnary(*this, p, [=](float x) {
-      return 0.5f * x * (1.0f + std::tanh(k * (x + 0.044715f * x * x * x)));
-    });
-  }
-  return evalUnary(*this, p, [](float x) {
-    return 0.5f * x * (1.0f + std::erf(x * static_cast<float>(M_SQRT1_2)));
-  });
+  if (getApproxMode() == "tanh")
+    return evalUnary(*this, p, [](float x) { return geluTanh(x); });
+  return evalUnary(*this, p, [](float x) { return gelu(x); });
 }
 
 //===----------------------------------------------------------------------===//
@@ -212,8 +189,7 @@ int64_t PReluOp::getFlops() { return 2 * numElements(getOutput()); }
 LogicalResult PReluOp::inference(InferenceParameter &p) {
   ArrayRef<int64_t> shape = shapeOf(getInput());
   broadcastElements<2>({p.inputs[0], p.inputs[1]}, {shape, shapeOf(getSlope())},
-                       shape, p.outputs[0], [](float x, float s) {
-                         return x >= 0.0f ? x : s * x;
-                       });
+                       shape, p.outputs[0],
+                       [](float x, float s) { return x >= 0.0f ? x : s * x; });
   return success();
 }

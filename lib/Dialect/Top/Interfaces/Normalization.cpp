@@ -7,6 +7,7 @@
 #include "Common.h"
 
 #include "tpuc/Dialect/Top/IR/Module.h"
+#include "tpuc/Kernels/LayerNorm.h"
 
 #include "tpuc/Support/Parallel.h"
 
@@ -48,9 +49,9 @@ static LogicalResult verifyPerChannel(Operation *op, StringRef name,
   auto type = staticType(value);
   if (type && !ShapedType::isDynamic(channels) &&
       type.getNumElements() != channels)
-    return op->emitOpError() << name << " has " << type.getNumElements()
-                             << " elements but the input has " << channels
-                             << " channels";
+    return op->emitOpError()
+           << name << " has " << type.getNumElements()
+           << " elements but the input has " << channels << " channels";
   return success();
 }
 
@@ -68,10 +69,9 @@ static LogicalResult verifyNormalizedOperand(LayerNormOp op, StringRef name,
   auto merged = broadcastShapes(normalized, type.getShape());
   if (type.getRank() > static_cast<int64_t>(normalized.size()) ||
       failed(merged) || ArrayRef<int64_t>(*merged) != normalized)
-    return op.emitOpError()
-           << name << " shape " << formatShape(type.getShape())
-           << " does not broadcast to the normalized shape "
-           << formatShape(normalized);
+    return op.emitOpError() << name << " shape " << formatShape(type.getShape())
+                            << " does not broadcast to the normalized shape "
+                            << formatShape(normalized);
   return success();
 }
 
@@ -119,29 +119,6 @@ int64_t LayerNormOp::getFlops() {
   return 8 * numElements(getOutput());
 }
 
-/// Expands `data` (shaped `shape`, broadcast to `normalized`) to one value
-/// per normalized element; `fill` when `data` is null.
-static std::vector<float> expandTo(const float *data, ArrayRef<int64_t> shape,
-                                   ArrayRef<int64_t> normalized, float fill) {
-  int64_t n = 1;
-  for (int64_t d : normalized)
-    n *= d;
-  std::vector<float> result(n, fill);
-  if (!data)
-    return result;
-  SmallVector<int64_t> outStrides = stridesOf(normalized);
-  SmallVector<int64_t> strides = broadcastStrides(shape, normalized);
-  for (int64_t e = 0; e < n; ++e) {
-    int64_t offset = 0, rest = e;
-    for (size_t d = 0; d < normalized.size(); ++d) {
-      offset += (rest / outStrides[d]) * strides[d];
-      rest %= outStrides[d];
-    }
-    result[e] = data[offset];
-  }
-  return result;
-}
-
 LogicalResult LayerNormOp::inference(InferenceParameter &p) {
   ArrayRef<int64_t> shape = shapeOf(getInput());
   int64_t rank = shape.size();
@@ -151,37 +128,12 @@ LogicalResult LayerNormOp::inference(InferenceParameter &p) {
   auto [outer, inner] = splitAt(shape, axis);
   ArrayRef<int64_t> normalized = shape.drop_front(axis);
   std::vector<float> scale =
-      expandTo(p.inputs[1], shapeOf(getScale()), normalized, 1.0f);
+      kernels::expandTo(p.inputs[1], shapeOf(getScale()), normalized, 1.0f);
   std::vector<float> bias =
-      expandTo(p.inputs[2], shapeOf(getBias()), normalized, 0.0f);
-  double eps = getEps().convertToDouble();
-  const float *in = p.inputs[0];
-  float *out = p.outputs[0], *means = p.outputs[1], *rstds = p.outputs[2];
-  int64_t grain =
-      chooseGrain(outer, std::max<int64_t>(1, 8192 / std::max<int64_t>(
-                                                         1, inner)));
-  parallelFor(0, outer, grain, [&](int64_t lo, int64_t hi) {
-    for (int64_t o = lo; o < hi; ++o) {
-      const float *src = in + o * inner;
-      float *dst = out + o * inner;
-      double sum = 0.0;
-      for (int64_t i = 0; i < inner; ++i)
-        sum += src[i];
-      float mean = static_cast<float>(sum / inner);
-      double squares = 0.0;
-      for (int64_t i = 0; i < inner; ++i) {
-        double d = src[i] - mean;
-        squares += d * d;
-      }
-      float rstd = static_cast<float>(1.0 / std::sqrt(squares / inner + eps));
-      for (int64_t i = 0; i < inner; ++i)
-        dst[i] = (src[i] - mean) * rstd * scale[i] + bias[i];
-      if (means)
-        means[o] = mean;
-      if (rstds)
-        rstds[o] = rstd;
-    }
-  });
+      kernels::expandTo(p.inputs[2], shapeOf(getBias()), normalized, 0.0f);
+  kernels::layerNorm(p.inputs[0], scale.data(), bias.data(), p.outputs[0],
+                     p.outputs[1], p.outputs[2], outer, inner,
+                     getEps().convertToDouble());
   return success();
 }
 
@@ -221,9 +173,8 @@ LogicalResult InstanceNormOp::inference(InferenceParameter &p) {
   double eps = getEps().convertToDouble();
   const float *in = p.inputs[0], *scale = p.inputs[1], *bias = p.inputs[2];
   float *out = p.outputs[0];
-  int64_t grain =
-      chooseGrain(planes, std::max<int64_t>(1, 8192 / std::max<int64_t>(
-                                                          1, inner)));
+  int64_t grain = chooseGrain(
+      planes, std::max<int64_t>(1, 8192 / std::max<int64_t>(1, inner)));
   parallelFor(0, planes, grain, [&](int64_t lo, int64_t hi) {
     for (int64_t plane = lo; plane < hi; ++plane) {
       int64_t c = plane % channels;
@@ -300,8 +251,8 @@ LogicalResult LRNOp::inference(InferenceParameter &p) {
       const float *src = in + plane * inner;
       float *dst = out + plane * inner;
       for (int64_t i = 0; i < inner; ++i)
-        dst[i] = static_cast<float>(
-            src[i] / std::pow(bias + alpha * squares[i], beta));
+        dst[i] = static_cast<float>(src[i] /
+                                    std::pow(bias + alpha * squares[i], beta));
     }
   });
   return success();
@@ -420,8 +371,8 @@ Location layerNormLoc(Operation *root, std::optional<Location> previous = {}) {
   auto named = [&](StringRef suffix) -> Location {
     return NameLoc::get(StringAttr::get(context, name + suffix.str()));
   };
-  return FusedLoc::get(context, {root->getLoc(), named("_mean"),
-                                 named("_rstd")});
+  return FusedLoc::get(context,
+                       {root->getLoc(), named("_mean"), named("_rstd")});
 }
 
 /// The layer normalization that exporters emit before ONNX opset 17,
@@ -429,8 +380,9 @@ Location layerNormLoc(Operation *root, std::optional<Location> previous = {}) {
 ///
 ///   mean = ReduceMean(x, axes = [a .. rank-1], keepdims)
 ///   d    = x - mean
-///   var  = ReduceMean(d * d, same axes, keepdims)    (Pow 2 is imported as d * d)
-///   out  = d / sqrt(var + eps)                       (+ eps is a top.AddConst)
+///   var  = ReduceMean(d * d, same axes, keepdims)    (Pow 2 is imported as d *
+///   d) out  = d / sqrt(var + eps)                       (+ eps is a
+///   top.AddConst)
 ///
 /// becomes `top.LayerNorm(x) {axis = a, eps}` named by the division.
 struct FuseDecomposedLayerNorm : OpRewritePattern<DivOp> {
@@ -460,14 +412,15 @@ struct FuseDecomposedLayerNorm : OpRewritePattern<DivOp> {
     Value d = sub.getOutput();
     if (!square || square.getDoRelu() || square.getLhs() != d ||
         square.getRhs() != d)
-      return rewriter.notifyMatchFailure(div, "variance is not of (x - mean)^2");
+      return rewriter.notifyMatchFailure(div,
+                                         "variance is not of (x - mean)^2");
 
     Value none = getNone(rewriter, div);
     Type statsType = mean.getOutput().getType();
     auto layerNorm = rewriter.create<LayerNormOp>(
-        layerNormLoc(div), TypeRange{div.getOutput().getType(), statsType, statsType},
-        x, none, none, rewriter.getI64IntegerAttr(*axis),
-        addEps.getConstValAttr());
+        layerNormLoc(div),
+        TypeRange{div.getOutput().getType(), statsType, statsType}, x, none,
+        none, rewriter.getI64IntegerAttr(*axis), addEps.getConstValAttr());
     rewriter.replaceOp(div, layerNorm.getOutput());
     return success();
   }
@@ -527,7 +480,8 @@ struct AbsorbLayerNormScale : OpRewritePattern<MulOp> {
                             std::pair(mul.getRhs(), mul.getLhs())}) {
       LayerNormOp ln = singleUseLayerNorm(lhs);
       if (ln && isa<NoneType>(ln.getScale().getType()) &&
-          isa<NoneType>(ln.getBias().getType()) && fitsNormalizedShape(ln, rhs)) {
+          isa<NoneType>(ln.getBias().getType()) &&
+          fitsNormalizedShape(ln, rhs)) {
         replaceLayerNorm(rewriter, mul, ln, rhs, ln.getBias());
         return success();
       }
@@ -562,6 +516,7 @@ struct AbsorbLayerNormBias : OpRewritePattern<AddOp> {
 
 void LayerNormOp::getCanonicalizationPatterns(RewritePatternSet &results,
                                               MLIRContext *context) {
-  results.add<FuseDecomposedLayerNorm, AbsorbLayerNormScale,
-              AbsorbLayerNormBias>(context);
+  results
+      .add<FuseDecomposedLayerNorm, AbsorbLayerNormScale, AbsorbLayerNormBias>(
+          context);
 }

@@ -7,7 +7,8 @@
 // The verifiers hold the contract between the lowering and the bit-exact
 // interpreter: an INT8 op has every requant attribute it needs, sized per
 // channel or per tensor, with values the chips can hold; a float op has
-// none, and its operands share its float type.
+// none, and its operands share its float type; a data movement (Permute,
+// Slice, Pad, Upsample, Reshape) keeps its input's element type.
 //
 //===----------------------------------------------------------------------===//
 
@@ -18,7 +19,9 @@
 
 #include "llvm/ADT/STLExtras.h"
 
+#include <cmath>
 #include <cstdint>
+#include <string>
 
 using namespace mlir;
 using namespace tpuc::tpu;
@@ -566,5 +569,397 @@ LogicalResult CastOp::verify() {
     return emitOpError("input and result shapes differ");
   if (input.getElementType() == output.getElementType())
     return emitOpError("casts ") << input.getElementType() << " to itself";
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Shared by the ops below
+//===----------------------------------------------------------------------===//
+
+namespace {
+/// A data movement keeps the element type (scale and zero point included).
+LogicalResult verifySameElementType(Operation *op, Value input, Value output) {
+  Type in = elementOf(input.getType()), out = elementOf(output.getType());
+  if (in != out)
+    return op->emitOpError("result element type ")
+           << out << " differs from the input's " << in
+           << " (a data movement keeps the type)";
+  return success();
+}
+
+/// Ranked, statically shaped tensor types of `op`'s operand / result, or a
+/// diagnostic.
+FailureOr<RankedTensorType> staticTensor(Operation *op, Value value,
+                                         StringRef what) {
+  auto type = dyn_cast<RankedTensorType>(value.getType());
+  if (!type || !type.hasStaticShape())
+    return op->emitOpError() << what << " must be a statically shaped tensor, "
+                             << "got " << value.getType();
+  return type;
+}
+
+/// Numpy broadcasting: the result's shape is the broadcast of the inputs'
+/// (a lower-rank input aligned at the last dimension, each dimension equal
+/// to the result's or 1).
+LogicalResult verifyBroadcast(Operation *op, ValueRange inputs, Value output) {
+  FailureOr<RankedTensorType> out = staticTensor(op, output, "result");
+  if (failed(out))
+    return failure();
+  SmallVector<int64_t> shape;
+  for (auto [i, input] : llvm::enumerate(inputs)) {
+    FailureOr<RankedTensorType> type = staticTensor(op, input, "input");
+    if (failed(type))
+      return failure();
+    FailureOr<SmallVector<int64_t>> merged = tpuc::broadcastShapes(
+        i == 0 ? type->getShape() : ArrayRef<int64_t>(shape), type->getShape());
+    if (failed(merged))
+      return op->emitOpError("input shapes ")
+             << tpuc::formatShape(shape) << " and "
+             << tpuc::formatShape(type->getShape()) << " do not broadcast";
+    shape = *merged;
+  }
+  if (ArrayRef<int64_t>(shape) != out->getShape())
+    return op->emitOpError("result must have the broadcast shape ")
+           << tpuc::formatShape(shape) << ", got " << output.getType();
+  return success();
+}
+
+/// A float-only op: a float result whose type every operand and result
+/// shares.
+LogicalResult verifyFloatOnly(Operation *op, StringRef int8Form) {
+  Type element = elementOf(op->getResult(0).getType());
+  if (!isFloatElement(op->getResult(0).getType()))
+    return op->emitOpError("result must be f32, f16 or bf16, got ")
+           << op->getResult(0).getType() << " (" << int8Form << ")";
+  for (Value result : op->getResults())
+    if (elementOf(result.getType()) != element)
+      return op->emitOpError("results must share one float type, got ")
+             << result.getType();
+  SmallVector<Value> operands(op->getOperands());
+  return verifyFloat(op, operands, {});
+}
+
+/// Whether `value` is exactly a value of the float type `type`.
+bool isExactFloat(double value, Type type) {
+  float f = static_cast<float>(value);
+  if (static_cast<double>(f) != value && !std::isnan(value))
+    return false;
+  if (type.isF16())
+    return std::isnan(f) || tpuc::quant::roundToF16(f) == f;
+  if (type.isBF16())
+    return std::isnan(f) || tpuc::quant::roundToBF16(f) == f;
+  return true;
+}
+} // namespace
+
+//===----------------------------------------------------------------------===//
+// Permute, Slice, Pad, Upsample
+//===----------------------------------------------------------------------===//
+
+LogicalResult PermuteOp::verify() {
+  FailureOr<RankedTensorType> in = staticTensor(*this, getInput(), "input");
+  if (failed(in))
+    return failure();
+  FailureOr<RankedTensorType> out = staticTensor(*this, getOutput(), "result");
+  if (failed(out))
+    return failure();
+  SmallVector<int64_t> order = toInts(getOrder());
+  int64_t rank = in->getRank();
+  SmallVector<bool> seen(rank, false);
+  bool permutation = static_cast<int64_t>(order.size()) == rank;
+  for (int64_t d : order) {
+    if (!permutation || d < 0 || d >= rank || seen[d]) {
+      permutation = false;
+      break;
+    }
+    seen[d] = true;
+  }
+  if (!permutation)
+    return emitOpError("order ")
+           << formatShape(order) << " is not a permutation of the input's "
+           << rank << " dimensions";
+  SmallVector<int64_t> expected;
+  for (int64_t d : order)
+    expected.push_back(in->getDimSize(d));
+  if (out->getShape() != ArrayRef(expected))
+    return emitOpError("result must have shape ")
+           << formatShape(expected) << ", got " << *out;
+  return verifySameElementType(*this, getInput(), getOutput());
+}
+
+LogicalResult SliceOp::verify() {
+  FailureOr<RankedTensorType> in = staticTensor(*this, getInput(), "input");
+  if (failed(in))
+    return failure();
+  FailureOr<RankedTensorType> out = staticTensor(*this, getOutput(), "result");
+  if (failed(out))
+    return failure();
+  SmallVector<int64_t> offset = toInts(getOffset()), steps = toInts(getSteps());
+  int64_t rank = in->getRank();
+  if (static_cast<int64_t>(offset.size()) != rank ||
+      static_cast<int64_t>(steps.size()) != rank || out->getRank() != rank)
+    return emitOpError("offset, steps and the result need one entry per "
+                       "input dimension (")
+           << rank << "), got " << offset.size() << ", " << steps.size()
+           << " and rank " << out->getRank();
+  for (int64_t d = 0; d < rank; ++d) {
+    int64_t dim = in->getDimSize(d), count = out->getDimSize(d);
+    if (steps[d] == 0)
+      return emitOpError("steps must not be 0 (axis ") << d << ")";
+    int64_t last = offset[d] + (count - 1) * steps[d];
+    if (count < 1 || offset[d] < 0 || offset[d] >= dim || last < 0 ||
+        last >= dim)
+      return emitOpError("axis ")
+             << d << " reads indices " << offset[d] << " to " << last
+             << " (offset " << offset[d] << ", step " << steps[d] << ", "
+             << count << " elements) outside [0, " << dim << ")";
+  }
+  return verifySameElementType(*this, getInput(), getOutput());
+}
+
+LogicalResult PadOp::verify() {
+  FailureOr<RankedTensorType> in = staticTensor(*this, getInput(), "input");
+  if (failed(in))
+    return failure();
+  FailureOr<RankedTensorType> out = staticTensor(*this, getOutput(), "result");
+  if (failed(out))
+    return failure();
+  if (failed(verifySameElementType(*this, getInput(), getOutput())))
+    return failure();
+  SmallVector<int64_t> pads = toInts(getPaddings());
+  int64_t rank = in->getRank();
+  if (static_cast<int64_t>(pads.size()) != 2 * rank || out->getRank() != rank)
+    return emitOpError("paddings must have ")
+           << 2 * rank << " entries (begins, then ends) and the result rank "
+           << rank << ", got " << pads.size() << " and rank " << out->getRank();
+  PadMode mode = getPadMode();
+  SmallVector<int64_t> expected;
+  for (int64_t d = 0; d < rank; ++d) {
+    int64_t dim = in->getDimSize(d), begin = pads[d], end = pads[rank + d];
+    if (mode != PadMode::Constant && (begin < 0 || end < 0))
+      return emitOpError("negative paddings need Constant mode");
+    if (mode == PadMode::Reflect && (begin >= dim || end >= dim))
+      return emitOpError("Reflect paddings must be smaller than the "
+                         "dimension; axis ")
+             << d << " has " << dim << " elements and paddings " << begin
+             << ", " << end;
+    expected.push_back(dim + begin + end);
+  }
+  if (out->getShape() != ArrayRef(expected) ||
+      llvm::any_of(expected, [](int64_t d) { return d < 1; }))
+    return emitOpError("result must have shape ")
+           << formatShape(expected) << " (at least one element per axis), got "
+           << *out;
+  if (mode != PadMode::Constant)
+    return success();
+  double value = getVal().convertToDouble();
+  Type element = out->getElementType();
+  if (auto storage = dyn_cast<mlir::quant::UniformQuantizedType>(element)) {
+    if (value != std::floor(value) ||
+        value < static_cast<double>(storage.getStorageTypeMin()) ||
+        value > static_cast<double>(storage.getStorageTypeMax()))
+      return emitOpError("val ")
+             << value << " must be an integer code in ["
+             << storage.getStorageTypeMin() << ", "
+             << storage.getStorageTypeMax()
+             << "] (the pad value quantized into the input's type)";
+    return success();
+  }
+  if (isa<IntegerType>(element)) {
+    if (value != std::floor(value))
+      return emitOpError("val ") << value << " must be an integer";
+    return success();
+  }
+  if (!isExactFloat(value, element))
+    return emitOpError("val ")
+           << value << " is not a value of " << element
+           << " (the lowering rounds it to the element type)";
+  return success();
+}
+
+LogicalResult UpsampleOp::verify() {
+  if (failed(requireRank(*this, getInput(), 4, "input")) ||
+      failed(requireRank(*this, getOutput(), 4, "output")))
+    return failure();
+  int64_t sh = getScaleH(), sw = getScaleW();
+  if (sh < 1 || sw < 1)
+    return emitOpError("scale_h and scale_w must be at least 1, got ")
+           << sh << " and " << sw;
+  auto in = cast<RankedTensorType>(getInput().getType());
+  auto out = cast<RankedTensorType>(getOutput().getType());
+  SmallVector<int64_t> expected = {in.getDimSize(0), in.getDimSize(1),
+                                   in.getDimSize(2) * sh,
+                                   in.getDimSize(3) * sw};
+  if (!in.hasStaticShape() || out.getShape() != ArrayRef(expected))
+    return emitOpError("result must have shape ")
+           << formatShape(expected) << ", got " << out;
+  return verifySameElementType(*this, getInput(), getOutput());
+}
+
+//===----------------------------------------------------------------------===//
+// Softmax, LayerNorm
+//===----------------------------------------------------------------------===//
+
+LogicalResult SoftmaxOp::verify() {
+  FailureOr<RankedTensorType> in = staticTensor(*this, getInput(), "input");
+  if (failed(in))
+    return failure();
+  int64_t rank = in->getRank(), axis = static_cast<int64_t>(getAxis());
+  if (rank == 0 || axis < -rank || axis >= rank)
+    return emitOpError("axis ") << axis << " is out of range for rank " << rank;
+  auto out = cast<ShapedType>(getOutput().getType());
+  if (out.getShape() != in->getShape())
+    return emitOpError("result shape differs from the input's");
+  return verifyFloatOnly(*this, "INT8 softmax runs in the chip's float mode");
+}
+
+LogicalResult LayerNormOp::verify() {
+  FailureOr<RankedTensorType> in = staticTensor(*this, getInput(), "input");
+  if (failed(in))
+    return failure();
+  int64_t rank = in->getRank(), axis = static_cast<int64_t>(getAxis());
+  if (axis < -rank || axis >= rank)
+    return emitOpError("axis ") << axis << " is out of range for rank " << rank;
+  if (axis < 0)
+    axis += rank;
+  if (!(getEps().convertToDouble() >= 0.0))
+    return emitOpError("eps must not be negative");
+  ArrayRef<int64_t> normalized = in->getShape().drop_front(axis);
+  for (auto [name, value] : {std::pair<StringRef, Value>{"scale", getScale()},
+                             {"bias", getBias()}}) {
+    if (isa<NoneType>(value.getType()))
+      continue;
+    auto type = dyn_cast<RankedTensorType>(value.getType());
+    FailureOr<SmallVector<int64_t>> merged =
+        type ? broadcastShapes(normalized, type.getShape())
+             : FailureOr<SmallVector<int64_t>>(failure());
+    if (!type || type.getRank() > static_cast<int64_t>(normalized.size()) ||
+        failed(merged) || ArrayRef<int64_t>(*merged) != normalized)
+      return emitOpError() << name << " " << value.getType()
+                           << " does not broadcast to the normalized shape "
+                           << formatShape(normalized);
+  }
+  SmallVector<int64_t> stats(in->getShape());
+  for (int64_t d = axis; d < rank; ++d)
+    stats[d] = 1;
+  if (cast<ShapedType>(getOutput().getType()).getShape() != in->getShape())
+    return emitOpError("output shape differs from the input's");
+  for (Value result : {getMean(), getRstd()})
+    if (cast<ShapedType>(result.getType()).getShape() != ArrayRef(stats))
+      return emitOpError("mean and rstd must have shape ")
+             << formatShape(stats) << ", got " << result.getType();
+  return verifyFloatOnly(*this, "INT8 layer norm runs in the chip's float "
+                                "mode");
+}
+
+//===----------------------------------------------------------------------===//
+// Mul, Sub, Max, Min
+//===----------------------------------------------------------------------===//
+
+LogicalResult MulOp::verify() {
+  if (failed(verifyBroadcast(*this, {getLhs(), getRhs()}, getOutput())))
+    return failure();
+  Type output = getOutput().getType();
+  if (!isQuantized(output)) {
+    if (!isFloatElement(output))
+      return emitOpError("result must be float or !quant.uniform, got ")
+             << output;
+    return verifyFloat(
+        *this, {getLhs(), getRhs()},
+        {getQuantModeAttr(), getMultiplierAttr(), getRshiftAttr()});
+  }
+  if (!is8BitQuantized(output))
+    return emitOpError("result must be 8-bit quantized, got ") << output;
+  for (Value input : {getLhs(), getRhs()})
+    if (!is8BitQuantized(input.getType()))
+      return emitOpError("an INT8 result needs 8-bit quantized inputs, got ")
+             << input.getType();
+  return verifyRequant(*this, getQuantMode(), getMultiplierAttr(),
+                       getRshiftAttr(), 1, "multiplier", "rshift");
+}
+
+LogicalResult SubOp::verify() {
+  if (failed(verifyBroadcast(*this, {getLhs(), getRhs()}, getOutput())))
+    return failure();
+  return verifyFloatOnly(*this, "an INT8 subtraction is a tpu.Add with a "
+                                "negative multiplier");
+}
+
+/// Max and Min: two or more broadcast inputs; INT8 inputs of the result's
+/// type (codes compare as the values do), or one float type.
+static LogicalResult verifyMaxMin(Operation *op) {
+  if (op->getNumOperands() < 2)
+    return op->emitOpError("needs at least two inputs");
+  if (failed(verifyBroadcast(op, op->getOperands(), op->getResult(0))))
+    return failure();
+  Type output = op->getResult(0).getType();
+  if (!isQuantized(output)) {
+    if (!isFloatElement(output))
+      return op->emitOpError("result must be float or !quant.uniform, got ")
+             << output;
+    SmallVector<Value> inputs(op->getOperands());
+    return verifyFloat(op, inputs, {});
+  }
+  if (!is8BitQuantized(output))
+    return op->emitOpError("result must be 8-bit quantized, got ") << output;
+  for (Value input : op->getOperands())
+    if (elementOf(input.getType()) != elementOf(output))
+      return op->emitOpError("INT8 inputs must have the result's type ")
+             << elementOf(output) << ", got " << input.getType()
+             << " (insert a tpu.Cast)";
+  return success();
+}
+
+LogicalResult MaxOp::verify() { return verifyMaxMin(*this); }
+LogicalResult MinOp::verify() { return verifyMaxMin(*this); }
+
+//===----------------------------------------------------------------------===//
+// Active
+//===----------------------------------------------------------------------===//
+
+LogicalResult ActiveOp::verify() {
+  auto in = cast<ShapedType>(getInput().getType());
+  auto out = cast<ShapedType>(getOutput().getType());
+  if (in.hasRank() && out.hasRank() && in.getShape() != out.getShape())
+    return emitOpError("input and result shapes differ");
+  if (failed(verifyFloatOnly(*this, "an INT8 elementwise function is a "
+                                    "tpu.Lut")))
+    return failure();
+  SmallVector<double> coeffs;
+  if (ArrayAttr attr = getCoeffsAttr())
+    for (Attribute a : attr)
+      coeffs.push_back(cast<FloatAttr>(a).getValueAsDouble());
+  size_t lo = 0, hi = 0;
+  switch (getMode()) {
+  case ActiveMode::Relu:
+    hi = 1;
+    break;
+  case ActiveMode::LeakyRelu:
+  case ActiveMode::Elu:
+  case ActiveMode::Celu:
+    lo = hi = 1;
+    break;
+  case ActiveMode::Selu:
+  case ActiveMode::HardSigmoid:
+  case ActiveMode::Clip:
+    lo = hi = 2;
+    break;
+  default:
+    break;
+  }
+  StringRef mode = stringifyActiveMode(getMode());
+  if (coeffs.size() < lo || coeffs.size() > hi)
+    return emitOpError("mode ")
+           << mode << " takes "
+           << (lo == hi ? std::to_string(lo)
+                        : std::to_string(lo) + " or " + std::to_string(hi))
+           << " coeffs, got " << coeffs.size();
+  if (getMode() == ActiveMode::Relu && !coeffs.empty() && !(coeffs[0] > 0))
+    return emitOpError("the Relu limit must be positive, got ") << coeffs[0];
+  if (getMode() == ActiveMode::Celu && coeffs[0] == 0)
+    return emitOpError("Celu's alpha must not be 0");
+  if (getMode() == ActiveMode::Clip &&
+      (std::isnan(coeffs[0]) || std::isnan(coeffs[1])))
+    return emitOpError("Clip's min and max must not be NaN");
   return success();
 }

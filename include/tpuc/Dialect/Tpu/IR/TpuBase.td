@@ -68,6 +68,55 @@ def Tpu_PoolMode : I32EnumAttr<"PoolMode",
 }
 def Tpu_PoolModeAttr : EnumAttr<Tpu_Dialect, Tpu_PoolMode, "pool_mode">;
 
+def Tpu_PadMode : I32EnumAttr<"PadMode",
+    "what the elements added by a padding hold", [
+      I32EnumAttrCase<"Constant", 0>,
+      I32EnumAttrCase<"Reflect", 1>,
+      I32EnumAttrCase<"Edge", 2>]> {
+  let genSpecializedAttr = 0;
+  let cppNamespace = "::tpuc::tpu";
+}
+def Tpu_PadModeAttr : EnumAttr<Tpu_Dialect, Tpu_PadMode, "pad_mode">;
+
+/// The functions of tpu.Active (one per elementwise Top op that has a LUT
+/// form in INT8, except AddConst / MulConst); `coeffs` holds the parameters
+/// named in the op's description.
+def Tpu_ActiveMode : I32EnumAttr<"ActiveMode",
+    "the elementwise function of a float tpu.Active", [
+      I32EnumAttrCase<"Relu", 0>,
+      I32EnumAttrCase<"Abs", 1>,
+      I32EnumAttrCase<"Ceil", 2>,
+      I32EnumAttrCase<"Cos", 3>,
+      I32EnumAttrCase<"Erf", 4>,
+      I32EnumAttrCase<"Exp", 5>,
+      I32EnumAttrCase<"Floor", 6>,
+      I32EnumAttrCase<"HardSwish", 7>,
+      I32EnumAttrCase<"Log", 8>,
+      I32EnumAttrCase<"Mish", 9>,
+      I32EnumAttrCase<"Neg", 10>,
+      I32EnumAttrCase<"Reciprocal", 11>,
+      I32EnumAttrCase<"Round", 12>,
+      I32EnumAttrCase<"Sigmoid", 13>,
+      I32EnumAttrCase<"Sign", 14>,
+      I32EnumAttrCase<"SiLU", 15>,
+      I32EnumAttrCase<"Sin", 16>,
+      I32EnumAttrCase<"Softplus", 17>,
+      I32EnumAttrCase<"Softsign", 18>,
+      I32EnumAttrCase<"Sqrt", 19>,
+      I32EnumAttrCase<"Tanh", 20>,
+      I32EnumAttrCase<"LeakyRelu", 21>,
+      I32EnumAttrCase<"Elu", 22>,
+      I32EnumAttrCase<"Selu", 23>,
+      I32EnumAttrCase<"Celu", 24>,
+      I32EnumAttrCase<"HardSigmoid", 25>,
+      I32EnumAttrCase<"Clip", 26>,
+      I32EnumAttrCase<"GELU", 27>,
+      I32EnumAttrCase<"GELUTanh", 28>]> {
+  let genSpecializedAttr = 0;
+  let cppNamespace = "::tpuc::tpu";
+}
+def Tpu_ActiveModeAttr : EnumAttr<Tpu_Dialect, Tpu_ActiveMode, "active_mode">;
+
 //===----------------------------------------------------------------------===//
 // Types
 //===----------------------------------------------------------------------===//
