@@ -43,10 +43,6 @@ Type elementOf(Value value) {
   return cast<ShapedType>(value.getType()).getElementType();
 }
 
-mq::UniformQuantizedType quantizedOf(Value value) {
-  return dyn_cast<mq::UniformQuantizedType>(elementOf(value));
-}
-
 int64_t rankOf(Value value) {
   return cast<ShapedType>(value.getType()).getRank();
 }
@@ -59,58 +55,16 @@ SmallVector<int64_t> toInts(ArrayAttr array) {
   return values;
 }
 
-tpu::RoundMode toTpu(tpuc::quant::RoundMode mode) {
-  switch (mode) {
-  case tpuc::quant::RoundMode::HalfUp:
-    return tpu::RoundMode::HalfUp;
-  case tpuc::quant::RoundMode::HalfToEven:
-    return tpu::RoundMode::HalfToEven;
-  default:
-    return tpu::RoundMode::HalfAwayFromZero;
-  }
-}
-
-/// Copies the named attributes of `op` listed in `names` (when present).
-void copyAttrs(Operation *op, ArrayRef<StringRef> names,
-               SmallVectorImpl<NamedAttribute> &attrs) {
-  for (StringRef name : names)
-    if (Attribute a = op->getAttr(name))
-      attrs.push_back(
-          NamedAttribute(StringAttr::get(op->getContext(), name), a));
-}
-
-/// A new op at the builder's point, located where `old` is (so it keeps its
-/// name, or its per-result names).
-template <typename OpTy>
-Operation *create(Lowering &l, Operation *old, TypeRange resultTypes,
-                  ValueRange operands, ArrayRef<NamedAttribute> attrs) {
-  OperationState state(old->getLoc(), OpTy::getOperationName());
-  state.addOperands(operands);
-  state.addTypes(resultTypes);
-  state.addAttributes(attrs);
-  return l.getBuilder().create(state);
-}
-
 /// Creates the single-result op and maps `old`'s result to it.
 template <typename OpTy>
 void createAndMap(Lowering &l, Operation *old, Type element,
                   ValueRange operands, ArrayRef<NamedAttribute> attrs) {
   Value result =
-      create<OpTy>(
+      createOp<OpTy>(
           l, old, {Lowering::withElement(old->getResult(0).getType(), element)},
           operands, attrs)
           ->getResult(0);
   l.map(old->getResult(0), result);
-}
-
-/// A float operand: weights converted to the float type, activations cast,
-/// none as is.
-Value floatOperand(Lowering &l, Value old, Type element, StringRef user) {
-  if (isa<NoneType>(old.getType()))
-    return l.lookup(old);
-  if (old.getDefiningOp<top::WeightOp>())
-    return l.floatWeight(old, element);
-  return l.castTo(old, element, user);
 }
 
 /// The float mode of an op without an INT8 form: its own, or the chip's
@@ -320,7 +274,7 @@ FailureOr<bool> lowerLayerNorm(Lowering &l, top::LayerNormOp op) {
     types.push_back(Lowering::withElement(result.getType(), element));
   SmallVector<NamedAttribute> attrs;
   copyAttrs(op, {"axis", "eps"}, attrs);
-  Operation *norm = create<tpu::LayerNormOp>(l, op, types, operands, attrs);
+  Operation *norm = createOp<tpu::LayerNormOp>(l, op, types, operands, attrs);
   for (auto [old, now] : llvm::zip(op->getResults(), norm->getResults()))
     l.map(old, now);
   return true;
@@ -333,23 +287,15 @@ FailureOr<bool> lowerLayerNorm(Lowering &l, top::LayerNormOp op) {
 /// The requant attributes of an INT8 op approximating `f`: BM168x
 /// MultiplierShift with a 32-bit multiplier (getScaleAndShift), CV18xx QDM
 /// (TFLite's quantizeMultiplier), rounding as the chip does.
-void addRequant(Lowering &l, SmallVectorImpl<NamedAttribute> &attrs, double f) {
-  OpBuilder &b = l.getBuilder();
+void addProductRequant(Lowering &l, SmallVectorImpl<NamedAttribute> &attrs,
+                       double f) {
   bool cv18xx = l.chip().family == target::Family::CV18xx;
   tpuc::quant::MultiplierShift ms = cv18xx
                                         ? tpuc::quant::quantizeMultiplier(f)
                                         : tpuc::quant::getScaleAndShift(f, 32);
-  attrs.push_back(b.getNamedAttr(
-      "quant_mode",
-      tpu::QuantModeAttr::get(l.getContext(),
-                              cv18xx ? tpu::QuantMode::QDM
-                                     : tpu::QuantMode::MultiplierShift)));
-  attrs.push_back(b.getNamedAttr(
-      "round_mode",
-      tpu::RoundModeAttr::get(l.getContext(), toTpu(l.roundMode()))));
-  attrs.push_back(
-      b.getNamedAttr("multiplier", b.getI64ArrayAttr({ms.multiplier})));
-  attrs.push_back(b.getNamedAttr("rshift", b.getI64ArrayAttr({ms.rshift})));
+  addRequant(l, attrs,
+             cv18xx ? tpu::QuantMode::QDM : tpu::QuantMode::MultiplierShift,
+             {ms.multiplier}, {ms.rshift});
 }
 
 /// The 8-bit quantized operands of an INT8 eltwise op, or an empty list
@@ -383,7 +329,7 @@ bool lowerMulInt8(Lowering &l, top::MulOp op) {
              quantizedOf(inputs[1]).getScale() / outType->getScale();
   SmallVector<NamedAttribute> attrs;
   copyAttrs(op, {"do_relu", "relu_limit"}, attrs);
-  addRequant(l, attrs, f);
+  addProductRequant(l, attrs, f);
   createAndMap<tpu::MulOp>(l, op, *outType, inputs, attrs);
   return true;
 }
@@ -409,35 +355,11 @@ bool lowerSubInt8(Lowering &l, top::SubOp op) {
       quantizedOf(inputs[0]).getScale() / outType->getScale(),
       -quantizedOf(inputs[1]).getScale() / outType->getScale()};
   SmallVector<int64_t> multipliers, rshifts;
-  if (l.chip().family == target::Family::CV18xx) {
-    double largest = std::max(std::fabs(factors[0]), std::fabs(factors[1]));
-    int64_t r = 0;
-    while (r < 31 && std::round(largest * std::ldexp(1.0, r + 1)) <= 127)
-      ++r;
-    for (double f : factors)
-      multipliers.push_back(
-          static_cast<int64_t>(std::round(f * std::ldexp(1.0, r))));
-    rshifts.push_back(r);
-  } else {
-    for (double f : factors) {
-      tpuc::quant::MultiplierShift ms =
-          tpuc::quant::getScaleAndShiftPositive(std::fabs(f), 8);
-      multipliers.push_back(f < 0 ? -ms.multiplier : ms.multiplier);
-      rshifts.push_back(ms.rshift);
-    }
-  }
-  OpBuilder &b = l.getBuilder();
+  eltwiseRequant(l, factors, multipliers, rshifts);
   SmallVector<NamedAttribute> attrs;
   copyAttrs(op, {"do_relu", "relu_limit"}, attrs);
-  attrs.push_back(b.getNamedAttr(
-      "quant_mode", tpu::QuantModeAttr::get(l.getContext(),
-                                            tpu::QuantMode::MultiplierShift)));
-  attrs.push_back(b.getNamedAttr(
-      "round_mode",
-      tpu::RoundModeAttr::get(l.getContext(), toTpu(l.roundMode()))));
-  attrs.push_back(
-      b.getNamedAttr("multipliers", b.getI64ArrayAttr(multipliers)));
-  attrs.push_back(b.getNamedAttr("rshifts", b.getI64ArrayAttr(rshifts)));
+  addRequant(l, attrs, tpu::QuantMode::MultiplierShift, multipliers, rshifts,
+             "multipliers", "rshifts");
   createAndMap<tpu::AddOp>(l, op, *outType, inputs, attrs);
   return true;
 }

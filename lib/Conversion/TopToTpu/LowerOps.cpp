@@ -29,66 +29,6 @@ namespace mq = mlir::quant;
 
 namespace {
 
-mq::UniformQuantizedType quantizedOf(Value value) {
-  return dyn_cast<mq::UniformQuantizedType>(
-      cast<ShapedType>(value.getType()).getElementType());
-}
-
-ArrayAttr i64Array(OpBuilder &b, ArrayRef<int64_t> values) {
-  return b.getI64ArrayAttr(values);
-}
-
-tpu::RoundMode toTpu(tpuc::quant::RoundMode mode) {
-  switch (mode) {
-  case tpuc::quant::RoundMode::HalfUp:
-    return tpu::RoundMode::HalfUp;
-  case tpuc::quant::RoundMode::HalfToEven:
-    return tpu::RoundMode::HalfToEven;
-  case tpuc::quant::RoundMode::TowardsZero:
-    return tpu::RoundMode::TowardsZero;
-  case tpuc::quant::RoundMode::Down:
-    return tpu::RoundMode::Down;
-  default:
-    return tpu::RoundMode::HalfAwayFromZero;
-  }
-}
-
-/// The requant attributes shared by the INT8 ops.
-void addRequant(Lowering &l, SmallVectorImpl<NamedAttribute> &attrs,
-                tpu::QuantMode mode, ArrayRef<int64_t> multiplier,
-                ArrayRef<int64_t> rshift,
-                StringRef multiplierName = "multiplier",
-                StringRef rshiftName = "rshift") {
-  OpBuilder &b = l.getBuilder();
-  MLIRContext *context = l.getContext();
-  attrs.push_back(
-      b.getNamedAttr("quant_mode", tpu::QuantModeAttr::get(context, mode)));
-  attrs.push_back(b.getNamedAttr(
-      "round_mode", tpu::RoundModeAttr::get(context, toTpu(l.roundMode()))));
-  attrs.push_back(b.getNamedAttr(multiplierName, i64Array(b, multiplier)));
-  attrs.push_back(b.getNamedAttr(rshiftName, i64Array(b, rshift)));
-}
-
-/// Copies the named attributes of `op` listed in `names` (when present).
-void copyAttrs(Operation *op, ArrayRef<StringRef> names,
-               SmallVectorImpl<NamedAttribute> &attrs) {
-  for (StringRef name : names)
-    if (Attribute a = op->getAttr(name))
-      attrs.push_back(
-          NamedAttribute(StringAttr::get(op->getContext(), name), a));
-}
-
-template <typename OpTy>
-Value create(Lowering &l, Operation *old, Type resultType, ValueRange operands,
-             ArrayRef<NamedAttribute> attrs) {
-  OperationState state(old->getLoc(), OpTy::getOperationName());
-  state.addOperands(operands);
-  state.addTypes(resultType);
-  state.addAttributes(attrs);
-  Operation *op = l.getBuilder().create(state);
-  return op->getResult(0);
-}
-
 //===----------------------------------------------------------------------===//
 // Conv
 //===----------------------------------------------------------------------===//
@@ -171,20 +111,11 @@ bool lowerConvInt8(Lowering &l, top::ConvOp op) {
              "relu_limit"},
             attrs);
   addRequant(l, attrs, quantMode, q.multiplier, q.rshift);
-  Value result = create<tpu::Conv2DOp>(
+  Value result = createValue<tpu::Conv2DOp>(
       l, op, Lowering::withElement(op.getOutput().getType(), *outType),
       {input, filterValue, biasValue}, attrs);
   l.map(op.getOutput(), result);
   return true;
-}
-
-/// A float operand: weights converted to the float type, activations cast.
-Value floatOperand(Lowering &l, Value old, Type element, StringRef user) {
-  if (isa<NoneType>(old.getType()))
-    return l.lookup(old);
-  if (old.getDefiningOp<top::WeightOp>())
-    return l.floatWeight(old, element);
-  return l.castTo(old, element, user);
 }
 
 FailureOr<bool> lowerConv(Lowering &l, top::ConvOp op) {
@@ -207,7 +138,7 @@ FailureOr<bool> lowerConv(Lowering &l, top::ConvOp op) {
             {"kernel_shape", "strides", "pads", "dilations", "group", "do_relu",
              "relu_limit"},
             attrs);
-  Value result = create<tpu::Conv2DOp>(
+  Value result = createValue<tpu::Conv2DOp>(
       l, op, Lowering::withElement(op.getOutput().getType(), element), operands,
       attrs);
   l.map(op.getOutput(), result);
@@ -244,32 +175,12 @@ bool lowerAddInt8(Lowering &l, top::AddOp op) {
     factors.push_back(c * quantizedOf(v).getScale() / outType->getScale());
   }
   SmallVector<int64_t> multipliers, rshifts;
-  if (l.chip().family == target::Family::CV18xx) {
-    // One shared shift: the largest r that keeps every multiplier in 8
-    // bits (|round(f·2^r)| <= 127).
-    double largest = 0;
-    for (double f : factors)
-      largest = std::max(largest, std::fabs(f));
-    int64_t r = 0;
-    while (r < 31 && std::round(largest * std::ldexp(1.0, r + 1)) <= 127)
-      ++r;
-    for (double f : factors)
-      multipliers.push_back(
-          static_cast<int64_t>(std::round(f * std::ldexp(1.0, r))));
-    rshifts.push_back(r);
-  } else {
-    for (double f : factors) {
-      tpuc::quant::MultiplierShift ms =
-          tpuc::quant::getScaleAndShiftPositive(f, 8);
-      multipliers.push_back(ms.multiplier);
-      rshifts.push_back(ms.rshift);
-    }
-  }
+  eltwiseRequant(l, factors, multipliers, rshifts);
   SmallVector<NamedAttribute> attrs;
   copyAttrs(op, {"do_relu", "relu_limit"}, attrs);
   addRequant(l, attrs, tpu::QuantMode::MultiplierShift, multipliers, rshifts,
              "multipliers", "rshifts");
-  Value result = create<tpu::AddOp>(
+  Value result = createValue<tpu::AddOp>(
       l, op, Lowering::withElement(op.getOutput().getType(), *outType), inputs,
       attrs);
   l.map(op.getOutput(), result);
@@ -303,7 +214,7 @@ FailureOr<bool> lowerAdd(Lowering &l, top::AddOp op) {
     operands.push_back(floatOperand(l, v, element, name));
   SmallVector<NamedAttribute> attrs;
   copyAttrs(op, {"do_relu", "relu_limit"}, attrs);
-  Value result = create<tpu::AddOp>(
+  Value result = createValue<tpu::AddOp>(
       l, op, Lowering::withElement(op.getOutput().getType(), element), operands,
       attrs);
   l.map(op.getOutput(), result);
@@ -404,7 +315,7 @@ FailureOr<bool> lowerUnary(Lowering &l, Operation *op) {
         name + "_table", Array::fromData<uint8_t>({256}, t),
         RankedTensorType::get({256}, b.getIntegerType(8, false)));
   }
-  Value result = create<tpu::LutOp>(
+  Value result = createValue<tpu::LutOp>(
       l, op, Lowering::withElement(op->getResult(0).getType(), *outType),
       {input, tableValue}, {});
   l.map(op->getResult(0), result);
@@ -501,7 +412,7 @@ bool lowerMatMulInt8(Lowering &l, top::MatMulOp op) {
   SmallVector<NamedAttribute> attrs;
   copyAttrs(op, {"right_transpose", "do_relu", "relu_limit"}, attrs);
   addRequant(l, attrs, quantMode, q.multiplier, q.rshift);
-  Value result = create<tpu::MatMulOp>(
+  Value result = createValue<tpu::MatMulOp>(
       l, op, Lowering::withElement(op.getOutput().getType(), *outType),
       {input, rightValue, biasValue}, attrs);
   l.map(op.getOutput(), result);
@@ -523,7 +434,7 @@ FailureOr<bool> lowerMatMul(Lowering &l, top::MatMulOp op) {
     operands.push_back(floatOperand(l, v, element, name));
   SmallVector<NamedAttribute> attrs;
   copyAttrs(op, {"right_transpose", "do_relu", "relu_limit"}, attrs);
-  Value result = create<tpu::MatMulOp>(
+  Value result = createValue<tpu::MatMulOp>(
       l, op, Lowering::withElement(op.getOutput().getType(), element), operands,
       attrs);
   l.map(op.getOutput(), result);
@@ -555,7 +466,7 @@ FailureOr<bool> lowerPool(Lowering &l, Operation *op, bool isMax) {
     Value input = l.quantizedOperand(old, name);
     if (input && isMax) {
       // Max pooling keeps the input's codes: the result takes its type.
-      Value result = create<tpu::Pool2DOp>(
+      Value result = createValue<tpu::Pool2DOp>(
           l, op, Lowering::withElement(resultType, quantizedOf(input)), {input},
           attrs);
       l.map(op->getResult(0), result);
@@ -580,7 +491,7 @@ FailureOr<bool> lowerPool(Lowering &l, Operation *op, bool isMax) {
       tpuc::quant::MultiplierShift ms = tpuc::quant::getScaleAndShift(f, 32);
       addRequant(l, attrs, tpu::QuantMode::MultiplierShift, {ms.multiplier},
                  {ms.rshift});
-      Value result = create<tpu::Pool2DOp>(
+      Value result = createValue<tpu::Pool2DOp>(
           l, op, Lowering::withElement(resultType, *outType), {input}, attrs);
       l.map(op->getResult(0), result);
       return true;
@@ -590,7 +501,7 @@ FailureOr<bool> lowerPool(Lowering &l, Operation *op, bool isMax) {
   }
   Type element = l.floatType(mode);
   Value input = l.castTo(old, element, name);
-  Value result = create<tpu::Pool2DOp>(
+  Value result = createValue<tpu::Pool2DOp>(
       l, op, Lowering::withElement(resultType, element), {input}, attrs);
   l.map(op->getResult(0), result);
   return true;
@@ -639,7 +550,7 @@ FailureOr<bool> lowerConcat(Lowering &l, top::ConcatOp op) {
       if (requant)
         addRequant(l, attrs, tpu::QuantMode::MultiplierShift, multipliers,
                    rshifts, "multipliers", "rshifts");
-      Value result = create<tpu::ConcatOp>(
+      Value result = createValue<tpu::ConcatOp>(
           l, op, Lowering::withElement(resultType, *outType), inputs, attrs);
       l.map(op.getOutput(), result);
       return true;
@@ -651,7 +562,7 @@ FailureOr<bool> lowerConcat(Lowering &l, top::ConcatOp op) {
   SmallVector<Value> operands;
   for (Value v : op.getInputs())
     operands.push_back(floatOperand(l, v, element, name));
-  Value result = create<tpu::ConcatOp>(
+  Value result = createValue<tpu::ConcatOp>(
       l, op, Lowering::withElement(resultType, element), operands, attrs);
   l.map(op.getOutput(), result);
   return true;
@@ -664,7 +575,7 @@ FailureOr<bool> lowerReshape(Lowering &l, top::ReshapeOp op) {
   if (!input || op.getInput().getDefiningOp<top::WeightOp>())
     return false;
   Type element = cast<ShapedType>(input.getType()).getElementType();
-  Value result = create<tpu::ReshapeOp>(
+  Value result = createValue<tpu::ReshapeOp>(
       l, op, Lowering::withElement(op.getOutput().getType(), element), {input},
       {});
   l.map(op.getOutput(), result);

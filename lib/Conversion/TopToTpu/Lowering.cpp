@@ -160,3 +160,79 @@ Value Lowering::floatWeight(Value oldWeight, Type element) {
   return createWeight(name, Array::fromFloat(array->shape(), data),
                       withElement(oldWeight.getType(), element));
 }
+
+mlir::quant::UniformQuantizedType tpuc::lowering::quantizedOf(Value value) {
+  return dyn_cast<mlir::quant::UniformQuantizedType>(
+      cast<ShapedType>(value.getType()).getElementType());
+}
+
+void tpuc::lowering::copyAttrs(Operation *op, ArrayRef<StringRef> names,
+                               SmallVectorImpl<NamedAttribute> &attrs) {
+  for (StringRef name : names)
+    if (Attribute a = op->getAttr(name))
+      attrs.push_back(
+          NamedAttribute(StringAttr::get(op->getContext(), name), a));
+}
+
+static tpu::RoundMode toTpu(tpuc::quant::RoundMode mode) {
+  switch (mode) {
+  case tpuc::quant::RoundMode::HalfUp:
+    return tpu::RoundMode::HalfUp;
+  case tpuc::quant::RoundMode::HalfToEven:
+    return tpu::RoundMode::HalfToEven;
+  case tpuc::quant::RoundMode::TowardsZero:
+    return tpu::RoundMode::TowardsZero;
+  case tpuc::quant::RoundMode::Down:
+    return tpu::RoundMode::Down;
+  default:
+    return tpu::RoundMode::HalfAwayFromZero;
+  }
+}
+
+void tpuc::lowering::addRequant(
+    Lowering &l, SmallVectorImpl<NamedAttribute> &attrs, tpu::QuantMode mode,
+    ArrayRef<int64_t> multiplier, ArrayRef<int64_t> rshift,
+    StringRef multiplierName, StringRef rshiftName) {
+  OpBuilder &b = l.getBuilder();
+  MLIRContext *context = l.getContext();
+  attrs.push_back(
+      b.getNamedAttr("quant_mode", tpu::QuantModeAttr::get(context, mode)));
+  attrs.push_back(b.getNamedAttr(
+      "round_mode", tpu::RoundModeAttr::get(context, toTpu(l.roundMode()))));
+  attrs.push_back(
+      b.getNamedAttr(multiplierName, b.getI64ArrayAttr(multiplier)));
+  attrs.push_back(b.getNamedAttr(rshiftName, b.getI64ArrayAttr(rshift)));
+}
+
+void tpuc::lowering::eltwiseRequant(const Lowering &l, ArrayRef<double> factors,
+                                    SmallVectorImpl<int64_t> &multipliers,
+                                    SmallVectorImpl<int64_t> &rshifts) {
+  if (l.chip().family == target::Family::CV18xx) {
+    double largest = 0;
+    for (double f : factors)
+      largest = std::max(largest, std::fabs(f));
+    int64_t r = 0;
+    while (r < 31 && std::round(largest * std::ldexp(1.0, r + 1)) <= 127)
+      ++r;
+    for (double f : factors)
+      multipliers.push_back(
+          static_cast<int64_t>(std::round(f * std::ldexp(1.0, r))));
+    rshifts.push_back(r);
+    return;
+  }
+  for (double f : factors) {
+    tpuc::quant::MultiplierShift ms =
+        tpuc::quant::getScaleAndShiftPositive(std::fabs(f), 8);
+    multipliers.push_back(f < 0 ? -ms.multiplier : ms.multiplier);
+    rshifts.push_back(ms.rshift);
+  }
+}
+
+Value tpuc::lowering::floatOperand(Lowering &l, Value old, Type element,
+                                   StringRef user) {
+  if (isa<NoneType>(old.getType()))
+    return l.lookup(old);
+  if (old.getDefiningOp<top::WeightOp>())
+    return l.floatWeight(old, element);
+  return l.castTo(old, element, user);
+}

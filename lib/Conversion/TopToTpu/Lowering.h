@@ -129,6 +129,58 @@ mlir::FailureOr<bool> lowerOp(Lowering &lowering, mlir::Operation *op);
 /// lowerOp.
 mlir::FailureOr<bool> lowerMoreOp(Lowering &lowering, mlir::Operation *op);
 
+/// The per-tensor quantized element type of `value`, or null.
+mlir::quant::UniformQuantizedType quantizedOf(mlir::Value value);
+
+/// Copies the attributes of `op` named in `names` (those present).
+void copyAttrs(mlir::Operation *op, llvm::ArrayRef<llvm::StringRef> names,
+               llvm::SmallVectorImpl<mlir::NamedAttribute> &attrs);
+
+/// Appends the requant attributes of an INT8 op: `quant_mode`, the chip's
+/// `round_mode`, and the multiplier / shift arrays under the given names.
+void addRequant(Lowering &l, llvm::SmallVectorImpl<mlir::NamedAttribute> &attrs,
+                tpu::QuantMode mode, llvm::ArrayRef<int64_t> multiplier,
+                llvm::ArrayRef<int64_t> rshift,
+                llvm::StringRef multiplierName = "multiplier",
+                llvm::StringRef rshiftName = "rshift");
+
+/// The 8-bit multipliers and shifts of an INT8 eltwise sum
+/// y = Σ f_i·x_i (f_i = coeff_i·s_i/s_out, negative for a subtraction):
+/// BM168x one (M_i, r_i) per input from getScaleAndShiftPositive(|f_i|, 8)
+/// with the sign of f_i; CV18xx one shared shift r, the largest keeping
+/// every |round(f_i·2^r)| within 127, and M_i = round(f_i·2^r).
+void eltwiseRequant(const Lowering &l, llvm::ArrayRef<double> factors,
+                    llvm::SmallVectorImpl<int64_t> &multipliers,
+                    llvm::SmallVectorImpl<int64_t> &rshifts);
+
+/// A float operand in `element`: a weight converted (Lowering::floatWeight),
+/// an activation cast, none as is.
+mlir::Value floatOperand(Lowering &l, mlir::Value old, mlir::Type element,
+                         llvm::StringRef user);
+
+/// A new op of type OpTy at the builder's point, at `old`'s location (so it
+/// keeps the tensor names).
+template <typename OpTy>
+mlir::Operation *createOp(Lowering &l, mlir::Operation *old,
+                          mlir::TypeRange resultTypes,
+                          mlir::ValueRange operands,
+                          llvm::ArrayRef<mlir::NamedAttribute> attrs) {
+  mlir::OperationState state(old->getLoc(), OpTy::getOperationName());
+  state.addOperands(operands);
+  state.addTypes(resultTypes);
+  state.addAttributes(attrs);
+  return l.getBuilder().create(state);
+}
+
+/// createOp for a single result, returned.
+template <typename OpTy>
+mlir::Value createValue(Lowering &l, mlir::Operation *old, mlir::Type result,
+                        mlir::ValueRange operands,
+                        llvm::ArrayRef<mlir::NamedAttribute> attrs) {
+  return createOp<OpTy>(l, old, mlir::TypeRange{result}, operands, attrs)
+      ->getResult(0);
+}
+
 /// The name an op's location gives it ("" when none).
 std::string nameOf(mlir::Operation *op);
 /// A NameLoc called `name`.
