@@ -149,9 +149,53 @@ FailureOr<bool> lowerConv(Lowering &l, top::ConvOp op) {
 // Add
 //===----------------------------------------------------------------------===//
 
+/// `value` (a lowered operand) with `rank` dimensions: as is, or through a
+/// tpu.Reshape that prepends unit dimensions (numpy broadcasting aligns the
+/// trailing ones), named `<source>_<user>_r<rank>`.
+Value withRank(Lowering &l, Value value, int64_t rank, StringRef user) {
+  auto type = cast<ShapedType>(value.getType());
+  if (type.getRank() >= rank)
+    return value;
+  SmallVector<int64_t> shape(rank - type.getRank(), 1);
+  llvm::append_range(shape, type.getShape());
+  std::string name =
+      getName(value) + "_" + user.str() + "_r" + std::to_string(rank);
+  return l.getBuilder().create<tpu::ReshapeOp>(
+      nameLoc(l.getContext(), name),
+      RankedTensorType::get(shape, type.getElementType()), value);
+}
+
+/// A constant operand of an INT8 eltwise op, quantized by its own abs-max
+/// (scale max|w|/127, int8 codes rounded half away from zero) as the weight
+/// `<weight>_<user>_i8` of a `!quant.uniform` type; null when the weight
+/// has no f32 data.
+Value quantizedConstant(Lowering &l, Value old, StringRef user) {
+  const Array *array = l.weightData(old);
+  if (!array)
+    return nullptr;
+  std::vector<float> data = array->toFloat();
+  double maxAbs = 0;
+  for (float v : data)
+    maxAbs = std::max(maxAbs, static_cast<double>(std::fabs(v)));
+  double scale = std::max(maxAbs, 1e-5) / 127.0;
+  SmallVector<int8_t> codes;
+  for (float v : data)
+    codes.push_back(static_cast<int8_t>(std::clamp<int64_t>(
+        tpuc::quant::roundToInt(v / scale,
+                                tpuc::quant::RoundMode::HalfAwayFromZero),
+        -127, 127)));
+  OpBuilder &b = l.getBuilder();
+  auto type = mq::UniformQuantizedType::get(mq::QuantizationFlags::Signed,
+                                            b.getIntegerType(8), b.getF32Type(),
+                                            scale, 0, -128, 127);
+  return l.createWeight(getName(old) + "_" + user.str() + "_i8",
+                        Array::fromData<int8_t>(array->shape(), codes),
+                        RankedTensorType::get(array->shape(), type));
+}
+
 bool lowerAddInt8(Lowering &l, top::AddOp op) {
   std::string name = nameOf(op);
-  auto outShape = cast<ShapedType>(op.getOutput().getType()).getShape();
+  int64_t rank = cast<ShapedType>(op.getOutput().getType()).getRank();
   std::optional<mq::UniformQuantizedType> outType =
       l.int8TypeOf(op.getOutput());
   if (!outType)
@@ -160,19 +204,23 @@ bool lowerAddInt8(Lowering &l, top::AddOp op) {
   if (ArrayAttr c = op.getCoeffAttr())
     for (Attribute a : c)
       coeff.push_back(cast<FloatAttr>(a).getValueAsDouble());
+  // Every operand first (a constant quantized by its abs-max), so that a
+  // failure creates no op.
   SmallVector<Value> inputs;
-  SmallVector<double> factors;
-  for (auto [i, old] : llvm::enumerate(op.getInputs())) {
-    if (old.getDefiningOp<top::WeightOp>() ||
-        cast<ShapedType>(old.getType()).getRank() !=
-            static_cast<int64_t>(outShape.size()))
-      return false;
-    Value v = l.quantizedOperand(old, name);
+  for (Value old : op.getInputs()) {
+    Value v = old.getDefiningOp<top::WeightOp>()
+                  ? quantizedConstant(l, old, name)
+                  : l.quantizedOperand(old, name);
     if (!v)
       return false;
     inputs.push_back(v);
+  }
+  SmallVector<double> factors;
+  for (size_t i = 0; i < inputs.size(); ++i) {
     double c = i < coeff.size() ? coeff[i] : 1.0;
-    factors.push_back(c * quantizedOf(v).getScale() / outType->getScale());
+    factors.push_back(c * quantizedOf(inputs[i]).getScale() /
+                      outType->getScale());
+    inputs[i] = withRank(l, inputs[i], rank, name);
   }
   SmallVector<int64_t> multipliers, rshifts;
   eltwiseRequant(l, factors, multipliers, rshifts);
@@ -188,11 +236,6 @@ bool lowerAddInt8(Lowering &l, top::AddOp op) {
 }
 
 FailureOr<bool> lowerAdd(Lowering &l, top::AddOp op) {
-  auto outShape = cast<ShapedType>(op.getOutput().getType()).getShape();
-  for (Value v : op.getInputs())
-    if (cast<ShapedType>(v.getType()).getRank() !=
-        static_cast<int64_t>(outShape.size()))
-      return false; // rank-changing broadcast: stays Top
   if (ArrayAttr c = op.getCoeffAttr())
     for (Attribute a : c)
       if (cast<FloatAttr>(a).getValueAsDouble() != 1.0 &&
@@ -209,15 +252,48 @@ FailureOr<bool> lowerAdd(Lowering &l, top::AddOp op) {
   }
   Type element = l.floatType(mode);
   std::string name = nameOf(op);
+  int64_t rank = cast<ShapedType>(op.getOutput().getType()).getRank();
   SmallVector<Value> operands;
   for (Value v : op.getInputs())
-    operands.push_back(floatOperand(l, v, element, name));
+    operands.push_back(
+        withRank(l, floatOperand(l, v, element, name), rank, name));
   SmallVector<NamedAttribute> attrs;
   copyAttrs(op, {"do_relu", "relu_limit"}, attrs);
   Value result = createValue<tpu::AddOp>(
       l, op, Lowering::withElement(op.getOutput().getType(), element), operands,
       attrs);
   l.map(op.getOutput(), result);
+  return true;
+}
+
+/// top.AddConst / top.MulConst in a float mode: tpu.Add / tpu.Mul with the
+/// constant as a weight of unit dimensions (`<op>_const`) in the op's float
+/// type. (In INT8 they are tables.)
+FailureOr<bool> lowerConstFloat(Lowering &l, Operation *op, bool isAdd) {
+  Type element = l.floatType(l.modeOf(op));
+  std::string name = nameOf(op);
+  Value old = op->getOperand(0);
+  Value input = l.castTo(old, element, name);
+  auto type = cast<ShapedType>(old.getType());
+  SmallVector<int64_t> shape(type.getRank(), 1);
+  auto constant = op->getAttrOfType<FloatAttr>("const_val");
+  if (!input || !constant)
+    return false;
+  float value = static_cast<float>(constant.getValueAsDouble());
+  if (element.isF16())
+    value = tpuc::quant::roundToF16(value);
+  else if (element.isBF16())
+    value = tpuc::quant::roundToBF16(value);
+  Value weight =
+      l.createWeight(name + "_const", Array::fromFloat(shape, {value}),
+                     RankedTensorType::get(shape, element));
+  SmallVector<NamedAttribute> attrs;
+  copyAttrs(op, {"do_relu", "relu_limit"}, attrs);
+  Type result = Lowering::withElement(op->getResult(0).getType(), element);
+  Value lowered =
+      isAdd ? createValue<tpu::AddOp>(l, op, result, {input, weight}, attrs)
+            : createValue<tpu::MulOp>(l, op, result, {input, weight}, attrs);
+  l.map(op->getResult(0), lowered);
   return true;
 }
 
@@ -599,6 +675,8 @@ FailureOr<bool> tpuc::lowering::lowerOp(Lowering &l, Operation *op) {
     return lowerConcat(l, concat);
   if (auto reshape = dyn_cast<top::ReshapeOp>(op))
     return lowerReshape(l, reshape);
+  if (isa<top::AddConstOp, top::MulConstOp>(op) && l.modeOf(op) != Mode::INT8)
+    return lowerConstFloat(l, op, isa<top::AddConstOp>(op));
   if (isElementwiseUnary(op) && l.modeOf(op) == Mode::INT8)
     return lowerUnary(l, op);
   return lowerMoreOp(l, op);
