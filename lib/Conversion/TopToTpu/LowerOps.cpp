@@ -583,6 +583,58 @@ FailureOr<bool> lowerPool(Lowering &l, Operation *op, bool isMax) {
   return true;
 }
 
+/// top.Reduce (mean or max) over the two spatial axes of an NCHW tensor —
+/// a global pooling (ShuffleNet's ReduceMean, ...): lowered as the
+/// equivalent top.AvgPool / top.MaxPool with an H×W window, so it gets the
+/// pooling's INT8 and float forms; a tpu.Reshape drops the unit axes when
+/// `keepdims` is false. Other reductions stay Top ops.
+FailureOr<bool> lowerReduce(Lowering &l, top::ReduceOp op) {
+  auto inType = cast<ShapedType>(op.getInput().getType());
+  StringRef mode = op.getMode();
+  if (inType.getRank() != 4 || (mode != "ReduceMean" && mode != "ReduceMax"))
+    return false;
+  SmallVector<int64_t> axes;
+  for (Attribute a : op.getAxes()) {
+    int64_t axis = cast<IntegerAttr>(a).getInt();
+    axes.push_back(axis < 0 ? axis + 4 : axis);
+  }
+  llvm::sort(axes);
+  if (axes != SmallVector<int64_t>{2, 3})
+    return false;
+  OpBuilder &b = l.getBuilder();
+  ArrayRef<int64_t> in = inType.getShape();
+  Type element = cast<ShapedType>(op.getOutput().getType()).getElementType();
+  auto pooledType = RankedTensorType::get({in[0], in[1], 1, 1}, element);
+  SmallVector<NamedAttribute> attrs = {
+      b.getNamedAttr("kernel_shape", b.getI64ArrayAttr({in[2], in[3]})),
+      b.getNamedAttr("strides", b.getI64ArrayAttr({1, 1})),
+      b.getNamedAttr("pads", b.getI64ArrayAttr({0, 0, 0, 0}))};
+  bool isMax = mode == "ReduceMax";
+  OperationState state(op.getLoc(), isMax ? top::MaxPoolOp::getOperationName()
+                                          : top::AvgPoolOp::getOperationName());
+  state.addOperands(op.getInput());
+  state.addTypes(pooledType);
+  state.addAttributes(attrs);
+  Operation *pool = b.create(state);
+  FailureOr<bool> lowered = lowerPool(l, pool, isMax);
+  Value result = l.lookup(pool->getResult(0));
+  pool->erase();
+  if (failed(lowered) || !*lowered || !result)
+    return lowered;
+  if (!op.getKeepdims()) {
+    Operation *pooled = result.getDefiningOp();
+    pooled->setLoc(nameLoc(l.getContext(), nameOf(op) + "_pool"));
+    result = b.create<tpu::ReshapeOp>(
+        op.getLoc(),
+        Lowering::withElement(
+            op.getOutput().getType(),
+            cast<ShapedType>(result.getType()).getElementType()),
+        result);
+  }
+  l.map(op.getOutput(), result);
+  return true;
+}
+
 //===----------------------------------------------------------------------===//
 // Concat, Reshape
 //===----------------------------------------------------------------------===//
@@ -673,6 +725,8 @@ FailureOr<bool> tpuc::lowering::lowerOp(Lowering &l, Operation *op) {
     return lowerPool(l, op, /*isMax=*/false);
   if (auto concat = dyn_cast<top::ConcatOp>(op))
     return lowerConcat(l, concat);
+  if (auto reduce = dyn_cast<top::ReduceOp>(op))
+    return lowerReduce(l, reduce);
   if (auto reshape = dyn_cast<top::ReshapeOp>(op))
     return lowerReshape(l, reshape);
   if (isa<top::AddConstOp, top::MulConstOp>(op) && l.modeOf(op) != Mode::INT8)

@@ -1,0 +1,23 @@
+// A mean over the spatial axes (ShuffleNet's ReduceMean) is a global average
+// pooling: INT8 with one multiplier for s_in / (s_out * H * W), then a
+// reshape when keepdims is false. Other reductions stay Top ops.
+// RUN: rm -rf %t && mkdir -p %t
+// RUN: %python -c "import numpy as np; np.savez('%t/w.npz', unused=np.zeros(1, np.float32))"
+// RUN: printf 'x 2.0 -2.0 2.0\nm 0.5 -0.5 0.5\ns 8.0 -8.0 8.0\n' > %t/table
+// RUN: sed 's|WEIGHTS|%t/w.npz|' %s > %t/m.mlir
+// RUN: tpuc-opt %t/m.mlir --tpuc-lowering-pipeline="chip=bm1684x mode=INT8 cali=%t/table weight_file=%t/o.npz" --mlir-print-debuginfo --mlir-print-local-scope | FileCheck %s
+//
+// (2/127) / ((0.5/127) * 4) = 1 -> multiplier 1, rshift 0.
+// CHECK-LABEL: module @m
+// CHECK: "tpu.Pool2D"({{.*}}) {{.*}}kernel_shape = [2, 2], multiplier = [1]{{.*}}pool_mode = #tpu<pool_mode Avg>{{.*}}rshift = [0]{{.*}}-> tensor<1x3x1x1x!quant.uniform<i8:f32, {{.*}}>> loc("m_pool")
+// CHECK: "tpu.Reshape"({{.*}}) : {{.*}} -> tensor<1x3x!quant.uniform<i8:f32, {{.*}}>> loc("m")
+// CHECK: "top.Reduce"({{.*}}) {{.*}}mode = "ReduceSum"{{.*}} loc("s_top_f32")
+
+module @m attributes {tpuc.weight_file = "WEIGHTS"} {
+  func.func @main(%a: tensor<1x3x2x2xf32> loc("x")) -> (tensor<1x3xf32>, tensor<1x1x2x2xf32>) {
+    %0 = "top.Input"(%a) : (tensor<1x3x2x2xf32>) -> tensor<1x3x2x2xf32> loc("x")
+    %1 = "top.Reduce"(%0) {axes = [-1, -2], keepdims = false, mode = "ReduceMean"} : (tensor<1x3x2x2xf32>) -> tensor<1x3xf32> loc("m")
+    %2 = "top.Reduce"(%0) {axes = [1], keepdims = true, mode = "ReduceSum"} : (tensor<1x3x2x2xf32>) -> tensor<1x1x2x2xf32> loc("s")
+    return %1, %2 : tensor<1x3xf32>, tensor<1x1x2x2xf32> loc("r")
+  }
+}
