@@ -229,6 +229,10 @@ int main(int argc, char **argv) {
   if (!testInput.empty() && testReference.empty())
     return fail("--test_input needs --test_reference, command line",
                 kExitUsage);
+  for (const std::string &path :
+       {testInput.getValue(), testReference.getValue()})
+    if (!path.empty() && !llvm::sys::fs::exists(path))
+      return fail("file not found, " + path);
   CompareOptions compare;
   std::string tolerance = toleranceText;
   if (tolerance.empty())
