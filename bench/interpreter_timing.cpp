@@ -1,7 +1,8 @@
 //===- interpreter_timing.cpp - in-process latency of the Top interpreter -===//
 //
-// Part of tpuc's benchmarks (bench/interpreter.py builds and runs it; it is
-// not part of the CMake build and not a test).
+// Part of tpuc's benchmarks (bench/interpreter.py and bench/deploy.py build
+// and run it; it is not part of the CMake build and not a test). It runs
+// Top modules and lowered Tpu modules alike.
 //
 //   interpreter_timing MODEL.mlir INPUT.npz THREADS WARMUP ITERS PROFILE OUT.npz
 //
@@ -19,6 +20,7 @@
 
 #include "tpuc/Dialect/Top/IR/Module.h"
 #include "tpuc/Dialect/Top/IR/TopOps.h"
+#include "tpuc/Dialect/Tpu/IR/TpuOps.h"
 #include "tpuc/Interpreter/ModuleInterpreter.h"
 #include "tpuc/Support/Npz.h"
 
@@ -59,7 +61,7 @@ static long statusKb(const std::string &field) {
 /// depthwise, grouped, 1x1 and KxK ones.
 static std::string profileKey(mlir::Operation *op) {
   std::string key = op->getName().getStringRef().str();
-  if (key != "top.Conv")
+  if (key != "top.Conv" && key != "tpu.Conv2D")
     return key;
   int64_t group = 1;
   if (auto attr = op->getAttrOfType<mlir::IntegerAttr>("group"))
@@ -100,7 +102,7 @@ int main(int argc, char **argv) {
   auto t0 = Clock::now();
   mlir::DialectRegistry registry;
   registry.insert<mlir::func::FuncDialect, mlir::quant::QuantizationDialect,
-                  top::TopDialect>();
+                  top::TopDialect, tpu::TpuDialect>();
   mlir::MLIRContext context(registry);
   mlir::OwningOpRef<mlir::ModuleOp> module =
       mlir::parseSourceFile<mlir::ModuleOp>(modelPath, &context);

@@ -21,6 +21,8 @@
 
 #include "Common.h"
 
+#include "tpuc/Kernels/Requant.h"
+
 using namespace mlir;
 using namespace tpuc;
 using namespace tpuc::tpu;
@@ -45,7 +47,14 @@ LogicalResult AddOp::inference(InferenceParameter &p) {
       stride *= shape[d];
     }
   }
+  // Inputs of the result's own shape are read at the result's index (no
+  // divisions: the common residual add).
+  SmallVector<bool, 4> sameShape;
+  for (Value input : getInputs())
+    sameShape.push_back(shapeOf(input) == outShape);
   auto offsetOf = [&](int64_t flat, size_t input) {
+    if (sameShape[input])
+      return flat;
     int64_t offset = 0;
     for (size_t d = rank; d-- > 0;) {
       offset += (flat % outShape[d]) * strides[input][d];
@@ -90,6 +99,34 @@ LogicalResult AddOp::inference(InferenceParameter &p) {
   quant::RoundMode rmode = toQuantMath(getRoundMode());
   auto [lo, hi] = getIntegerBounds(*outStorage, doRelu, limit);
   const IntegerStorage storage = *outStorage;
+  if (llvm::all_of(sameShape, [](bool same) { return same; })) {
+    // No broadcast (residual adds): input by input over a chunk, the same
+    // arithmetic in the same order per element, without per-element index
+    // work.
+    parallelFor(0, total, grain, [&](int64_t begin, int64_t end) {
+      std::vector<int64_t> sums(end - begin, 0);
+      for (size_t i = 0; i < numInputs; ++i) {
+        const float *x = p.inputs[i] + begin;
+        const IntegerStorage &in = inStorage[i];
+        for (int64_t e = 0; e < end - begin; ++e) {
+          int64_t term =
+              (clampTo(toInteger(x[e]), in) - in.zeroPoint) * multipliers[i];
+          sums[e] += shared ? term
+                            : kernels::Requant::rightShiftRound(term, shifts[i],
+                                                                rmode);
+        }
+      }
+      for (int64_t e = 0; e < end - begin; ++e) {
+        int64_t sum =
+            shared
+                ? kernels::Requant::rightShiftRound(sums[e], shifts[0], rmode)
+                : sums[e];
+        int64_t y = clampTo(sum + storage.zeroPoint, storage);
+        out[begin + e] = static_cast<float>(std::min(std::max(y, lo), hi));
+      }
+    });
+    return success();
+  }
   parallelFor(0, total, grain, [&](int64_t begin, int64_t end) {
     for (int64_t e = begin; e < end; ++e) {
       int64_t sum = 0;
@@ -97,10 +134,12 @@ LogicalResult AddOp::inference(InferenceParameter &p) {
         int64_t q =
             clampTo(toInteger(p.inputs[i][offsetOf(e, i)]), inStorage[i]);
         int64_t term = (q - inStorage[i].zeroPoint) * multipliers[i];
-        sum += shared ? term : quant::rightShiftRound(term, shifts[i], rmode);
+        sum += shared
+                   ? term
+                   : kernels::Requant::rightShiftRound(term, shifts[i], rmode);
       }
       if (shared)
-        sum = quant::rightShiftRound(sum, shifts[0], rmode);
+        sum = kernels::Requant::rightShiftRound(sum, shifts[0], rmode);
       int64_t y = clampTo(sum + storage.zeroPoint, storage);
       out[e] = static_cast<float>(std::min(std::max(y, lo), hi));
     }

@@ -42,8 +42,8 @@ LogicalResult CastOp::inference(InferenceParameter &p) {
                              in->scale
                        : static_cast<double>(src[e]);
       if (out)
-        dst[e] = static_cast<float>(addZeroPointAndSaturate(
-            quant::roundToInt(real / out->scale, rmode), *out));
+        dst[e] = static_cast<float>(
+            addZeroPointAndSaturate(roundReal(real / out->scale, rmode), *out));
       else
         dst[e] = roundToType(static_cast<float>(real), outType);
     }

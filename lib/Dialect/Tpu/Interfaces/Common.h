@@ -23,6 +23,7 @@
 
 #include "mlir/IR/BuiltinAttributes.h"
 
+#include <cmath>
 #include <cstdint>
 #include <vector>
 
@@ -94,9 +95,29 @@ inline int64_t addZeroPointAndSaturate(int64_t q, const IntegerStorage &s) {
 }
 
 /// The integer a buffer value holds (exact for integer-valued floats;
-/// NaN gives 0, infinities saturate).
+/// NaN gives 0, infinities saturate): quant::roundToInt half to even. Below
+/// 2^22 in magnitude, adding and subtracting 1.5 * 2^23 gives that rounding
+/// in IEEE f32 arithmetic (the project is not built with -ffast-math),
+/// inline; NaN and larger values take roundToInt.
 inline int64_t toInteger(float value) {
+  if (std::fabs(value) < 4194304.0f) {
+    constexpr float magic = 12582912.0f;
+    return static_cast<int64_t>((value + magic) - magic);
+  }
   return quant::roundToInt(value, quant::RoundMode::HalfToEven);
+}
+
+/// quant::roundToInt(value, mode), inline for the two roundings std::round
+/// (half away from zero) and std::nearbyint (half to even, the default
+/// rounding mode) compute exactly, on values below 2^52 in magnitude.
+inline int64_t roundReal(double value, quant::RoundMode mode) {
+  if (std::fabs(value) < 4503599627370496.0) {
+    if (mode == quant::RoundMode::HalfAwayFromZero)
+      return static_cast<int64_t>(std::round(value));
+    if (mode == quant::RoundMode::HalfToEven)
+      return static_cast<int64_t>(std::nearbyint(value));
+  }
+  return quant::roundToInt(value, mode);
 }
 
 /// The values of operand `index` as integers: from the typed weight array
@@ -141,6 +162,31 @@ inline std::vector<int64_t> readIntegers(const InferenceParameter &p,
   for (int64_t i = 0; i < count; ++i)
     values[i] = toInteger(data[i]);
   return values;
+}
+
+/// The values of operand `index` as readIntegers gives them, clamped to
+/// `clamp` when given, as int8: std::nullopt when one does not fit. Reads
+/// an int8 weight array without conversion.
+inline std::optional<std::vector<int8_t>>
+readInt8(const InferenceParameter &p, unsigned index, int64_t count,
+         const IntegerStorage *clamp = nullptr) {
+  const Array *array = index < p.weights.size() ? p.weights[index] : nullptr;
+  if (!clamp && array && array->numElements() == count &&
+      array->dtype() == DType::I8) {
+    llvm::ArrayRef<int8_t> values = array->values<int8_t>();
+    return std::vector<int8_t>(values.begin(), values.end());
+  }
+  if (!p.inputs[index] && !(array && array->numElements() == count))
+    return std::nullopt;
+  std::vector<int64_t> values = readIntegers(p, index, count);
+  std::vector<int8_t> result(count);
+  for (int64_t i = 0; i < count; ++i) {
+    int64_t v = clamp ? clampTo(values[i], *clamp) : values[i];
+    if (v < INT8_MIN || v > INT8_MAX)
+      return std::nullopt;
+    result[i] = static_cast<int8_t>(v);
+  }
+  return result;
 }
 
 /// Rounds an f32 value to the float element type `type` (f16, bf16; f32 and

@@ -21,8 +21,19 @@
 // and, when `relu_limit` > 0, above at sat(round(relu_limit / scale_out) +
 // zp_out) (half away from zero). Weights are read from their typed arrays
 // (InferenceParameter::weights) so int32 biases beyond 2^24 stay exact.
-// Work is split over (batch, output channel), so results do not depend on
-// the thread count.
+//
+// The sums run on oneDNN's int8 convolution through kernels::ConvInt8,
+// which gives exactly the int64 loops' sums (see its header); the bias,
+// the int32 saturation and the requant (kernels::Requant, which is
+// quant::applyMultiplierAndRShift) are applied here to each chunk of
+// accumulators. The kernel, with the filter reordered once, lives in
+// InferenceParameter::handle from init on and is remade when the filter
+// changes (setTensor, invokeAt with another buffer). Whenever it does not
+// apply (a filter that is not int8, codes wider than 8 bits, sums that
+// could pass int32, oneDNN refusing the shape) or fails, the plain int64
+// loops below (inferenceInt8Loops, the reference) run instead; work there
+// is split over (batch, output channel). Both give the same bits for any
+// thread count.
 //
 // Float (f32 / f16 / bf16 result): the f32 convolution of the (already
 // rounded) operands by the oneDNN kernel, with the fused ReLU, then every
@@ -32,11 +43,38 @@
 
 #include "Common.h"
 
+#include "tpuc/Dialect/Tpu/Int8Kernels.h"
 #include "tpuc/Kernels/Conv.h"
+#include "tpuc/Kernels/ConvInt8.h"
+#include "tpuc/Kernels/Requant.h"
+
+#include <atomic>
+#include <cstdlib>
+#include <cstring>
 
 using namespace mlir;
 using namespace tpuc;
 using namespace tpuc::tpu;
+
+namespace {
+/// -1: not read yet from TPUC_INT8_REFERENCE; 0: kernels; 1: loops.
+std::atomic<int> referenceLoops{-1};
+} // namespace
+
+bool tpuc::tpu::useInt8ReferenceLoops() {
+  int value = referenceLoops.load(std::memory_order_relaxed);
+  if (value < 0) {
+    const char *env = std::getenv("TPUC_INT8_REFERENCE");
+    int fromEnv = env && std::strcmp(env, "1") == 0 ? 1 : 0;
+    referenceLoops.compare_exchange_strong(value, fromEnv);
+    value = referenceLoops.load(std::memory_order_relaxed);
+  }
+  return value == 1;
+}
+
+void tpuc::tpu::setInt8ReferenceLoops(bool loops) {
+  referenceLoops.store(loops ? 1 : 0, std::memory_order_relaxed);
+}
 
 namespace {
 kernels::ConvShape toKernelShape(Conv2DOp op) {
@@ -76,7 +114,143 @@ kernels::ConvShape toKernelShape(Conv2DOp op) {
 bool isInt8(Conv2DOp op) {
   return isa<mlir::quant::UniformQuantizedType>(elementOf(op.getOutput()));
 }
+
+/// The INT8 state kept in InferenceParameter::handle.
+struct Int8State {
+  std::unique_ptr<kernels::ConvInt8> kernel;
+  /// The typed filter array the kernel was made from (null: from the float
+  /// buffer, whose values are compared on every run).
+  const Array *madeFrom = nullptr;
+  /// A filter the kernel refused, not retried while it is unchanged.
+  bool refused = false;
+  const Array *refusedArray = nullptr;
+  std::vector<int8_t> refusedFilter;
+};
+
+/// The kernel for the current filter, made (or remade) when needed; null
+/// when the int64 loops must run.
+kernels::ConvInt8 *getInt8Kernel(Conv2DOp op, InferenceParameter &p,
+                                 Int8State &state) {
+  std::optional<IntegerStorage> in =
+      getIntegerStorage(elementOf(op.getInput()));
+  if (!in)
+    return nullptr;
+  const Array *typed = p.weights.size() > 1 ? p.weights[1] : nullptr;
+  if (state.kernel && typed && state.madeFrom == typed)
+    return state.kernel.get();
+  if (state.refused && typed && state.refusedArray == typed)
+    return nullptr;
+  kernels::ConvShape shape = toKernelShape(op);
+  int64_t count = shape.outChannels * (shape.inChannels / shape.groups) *
+                  shape.kernelHeight * shape.kernelWidth;
+  std::optional<std::vector<int8_t>> filter = readInt8(p, 1, count);
+  if (!filter)
+    return nullptr;
+  if (state.kernel &&
+      llvm::ArrayRef<int8_t>(*filter) == state.kernel->getFilter()) {
+    state.madeFrom = typed;
+    return state.kernel.get();
+  }
+  if (state.refused && *filter == state.refusedFilter)
+    return nullptr;
+  kernels::Int8Source source;
+  source.zeroPoint = in->zeroPoint;
+  source.qmin = in->qmin;
+  source.qmax = in->qmax;
+  auto kernel = kernels::ConvInt8::create(shape, source, *filter);
+  state.kernel.reset();
+  state.madeFrom = nullptr;
+  if (!kernel) {
+    llvm::consumeError(kernel.takeError());
+    state.refused = true;
+    state.refusedArray = typed;
+    state.refusedFilter = std::move(*filter);
+    return nullptr;
+  }
+  state.refused = false;
+  state.refusedArray = nullptr;
+  state.refusedFilter.clear();
+  state.kernel = std::move(*kernel);
+  state.madeFrom = typed;
+  return state.kernel.get();
+}
+
+/// What the INT8 result needs besides the sums.
+struct Int8Epilogue {
+  IntegerStorage out;
+  int64_t lo = 0, hi = 0;
+  std::vector<kernels::Requant> requants; // one, or one per channel
+  std::vector<int64_t> bias;              // empty without
+};
 } // namespace
+
+/// The INT8 result by plain int64 loops (the reference the fast path must
+/// equal).
+static LogicalResult
+inferenceInt8Loops(Conv2DOp op, InferenceParameter &p,
+                   const kernels::ConvShape &s, const IntegerStorage &inStorage,
+                   const IntegerStorage &outStorage,
+                   ArrayRef<int64_t> multipliers, ArrayRef<int64_t> shifts,
+                   tpuc::quant::QuantMode qmode, tpuc::quant::RoundMode rmode) {
+  const int64_t icPerGroup = s.inChannels / s.groups;
+  const int64_t ocPerGroup = s.outChannels / s.groups;
+  const int64_t kernelSize = s.kernelHeight * s.kernelWidth;
+  const int64_t inPlane = s.inHeight * s.inWidth;
+  const int64_t outPlane = s.outHeight * s.outWidth;
+  std::vector<int64_t> filter =
+      readIntegers(p, 1, s.outChannels * icPerGroup * kernelSize);
+  std::vector<int64_t> bias =
+      s.hasBias ? readIntegers(p, 2, s.outChannels) : std::vector<int64_t>();
+  int64_t inCount = s.batch * s.inChannels * inPlane;
+  std::vector<int32_t> input(inCount);
+  for (int64_t i = 0; i < inCount; ++i)
+    input[i] =
+        static_cast<int32_t>(clampTo(toInteger(p.inputs[0][i]), inStorage));
+  const int64_t zpIn = inStorage.zeroPoint;
+  auto [lo, hi] = getIntegerBounds(outStorage, op.getDoRelu(),
+                                   op.getReluLimit().convertToDouble());
+  const IntegerStorage out = outStorage;
+  float *output = p.outputs[0];
+
+  parallelFor(0, s.batch * s.outChannels, 1, [&](int64_t begin, int64_t end) {
+    for (int64_t job = begin; job < end; ++job) {
+      int64_t n = job / s.outChannels, oc = job % s.outChannels;
+      int64_t g = oc / ocPerGroup;
+      size_t c = multipliers.size() == 1 ? 0 : oc;
+      const int32_t *in =
+          input.data() + (n * s.inChannels + g * icPerGroup) * inPlane;
+      const int64_t *w = filter.data() + oc * icPerGroup * kernelSize;
+      float *dst = output + job * outPlane;
+      for (int64_t oh = 0; oh < s.outHeight; ++oh)
+        for (int64_t ow = 0; ow < s.outWidth; ++ow) {
+          int64_t acc = 0;
+          for (int64_t ic = 0; ic < icPerGroup; ++ic)
+            for (int64_t kh = 0; kh < s.kernelHeight; ++kh) {
+              int64_t ih =
+                  oh * s.strideHeight - s.padTop + kh * s.dilationHeight;
+              for (int64_t kw = 0; kw < s.kernelWidth; ++kw) {
+                int64_t iw =
+                    ow * s.strideWidth - s.padLeft + kw * s.dilationWidth;
+                int64_t x =
+                    ih >= 0 && ih < s.inHeight && iw >= 0 && iw < s.inWidth
+                        ? in[ic * inPlane + ih * s.inWidth + iw]
+                        : zpIn;
+                acc += x * w[(ic * s.kernelHeight + kh) * s.kernelWidth + kw];
+              }
+            }
+          if (s.hasBias)
+            acc += bias[oc];
+          acc = std::min<int64_t>(std::max<int64_t>(acc, INT32_MIN), INT32_MAX);
+          int64_t y = tpuc::quant::applyMultiplierAndRShift(
+                          acc, multipliers[c], shifts[c], qmode, rmode) +
+                      out.zeroPoint;
+          y = std::min(std::max(clampTo(y, out), lo), hi);
+          dst[oh * s.outWidth + ow] = static_cast<float>(y);
+        }
+    }
+  });
+  return success();
+}
 
 LogicalResult Conv2DOp::init(InferenceParameter &p) {
   if (!cast<ShapedType>(getInput().getType()).hasStaticShape() ||
@@ -85,8 +259,15 @@ LogicalResult Conv2DOp::init(InferenceParameter &p) {
   kernels::ConvShape shape = toKernelShape(*this);
   if (llvm::Error err = kernels::checkConvShape(shape))
     return emitOpError() << llvm::toString(std::move(err));
-  if (isInt8(*this))
+  if (isInt8(*this)) {
+    // The kernel is made now when the filter is at hand (a failure leaves
+    // the int64 loops), else at the first inference.
+    auto *state = new Int8State();
+    p.handle = state;
+    if (p.inputs.size() > 1 && p.inputs[1] && !useInt8ReferenceLoops())
+      getInt8Kernel(*this, p, *state);
     return success();
+  }
   auto conv = kernels::Conv2D::create(shape);
   if (!conv)
     return emitOpError() << llvm::toString(conv.takeError());
@@ -97,7 +278,10 @@ LogicalResult Conv2DOp::init(InferenceParameter &p) {
 }
 
 void Conv2DOp::deinit(InferenceParameter &p) {
-  delete static_cast<kernels::Conv2D *>(p.handle);
+  if (isInt8(*this))
+    delete static_cast<Int8State *>(p.handle);
+  else
+    delete static_cast<kernels::Conv2D *>(p.handle);
   p.handle = nullptr;
 }
 
@@ -135,62 +319,42 @@ LogicalResult Conv2DOp::inference(InferenceParameter &p) {
   quant::QuantMode qmode = toQuantMath(*getQuantMode());
   quant::RoundMode rmode = toQuantMath(getRoundMode());
 
-  const int64_t icPerGroup = s.inChannels / s.groups;
-  const int64_t ocPerGroup = s.outChannels / s.groups;
-  const int64_t kernelSize = s.kernelHeight * s.kernelWidth;
-  const int64_t inPlane = s.inHeight * s.inWidth;
-  const int64_t outPlane = s.outHeight * s.outWidth;
-  std::vector<int64_t> filter =
-      readIntegers(p, 1, s.outChannels * icPerGroup * kernelSize);
-  std::vector<int64_t> bias =
-      s.hasBias ? readIntegers(p, 2, s.outChannels) : std::vector<int64_t>();
-  int64_t inCount = s.batch * s.inChannels * inPlane;
-  std::vector<int32_t> input(inCount);
-  for (int64_t i = 0; i < inCount; ++i)
-    input[i] =
-        static_cast<int32_t>(clampTo(toInteger(p.inputs[0][i]), *inStorage));
-  const int64_t zpIn = inStorage->zeroPoint;
-  auto [lo, hi] = getIntegerBounds(*outStorage, getDoRelu(),
-                                   getReluLimit().convertToDouble());
-  const IntegerStorage out = *outStorage;
-  float *output = p.outputs[0];
-
-  parallelFor(0, s.batch * s.outChannels, 1, [&](int64_t begin, int64_t end) {
-    for (int64_t job = begin; job < end; ++job) {
-      int64_t n = job / s.outChannels, oc = job % s.outChannels;
-      int64_t g = oc / ocPerGroup;
-      size_t c = multipliers.size() == 1 ? 0 : oc;
-      const int32_t *in =
-          input.data() + (n * s.inChannels + g * icPerGroup) * inPlane;
-      const int64_t *w = filter.data() + oc * icPerGroup * kernelSize;
-      float *dst = output + job * outPlane;
-      for (int64_t oh = 0; oh < s.outHeight; ++oh)
-        for (int64_t ow = 0; ow < s.outWidth; ++ow) {
-          int64_t acc = 0;
-          for (int64_t ic = 0; ic < icPerGroup; ++ic)
-            for (int64_t kh = 0; kh < s.kernelHeight; ++kh) {
-              int64_t ih =
-                  oh * s.strideHeight - s.padTop + kh * s.dilationHeight;
-              for (int64_t kw = 0; kw < s.kernelWidth; ++kw) {
-                int64_t iw =
-                    ow * s.strideWidth - s.padLeft + kw * s.dilationWidth;
-                int64_t x =
-                    ih >= 0 && ih < s.inHeight && iw >= 0 && iw < s.inWidth
-                        ? in[ic * inPlane + ih * s.inWidth + iw]
-                        : zpIn;
-                acc += x * w[(ic * s.kernelHeight + kh) * s.kernelWidth + kw];
+  auto *state = static_cast<Int8State *>(p.handle);
+  if (state && !useInt8ReferenceLoops())
+    if (kernels::ConvInt8 *kernel = getInt8Kernel(*this, p, *state)) {
+      Int8Epilogue e;
+      e.out = *outStorage;
+      std::tie(e.lo, e.hi) = getIntegerBounds(*outStorage, getDoRelu(),
+                                              getReluLimit().convertToDouble());
+      for (size_t i = 0; i < multipliers.size(); ++i)
+        e.requants.emplace_back(multipliers[i], shifts[i], qmode, rmode);
+      if (s.hasBias)
+        e.bias = readIntegers(p, 2, s.outChannels);
+      const int64_t outPlane = s.outHeight * s.outWidth;
+      float *output = p.outputs[0];
+      llvm::Error err =
+          kernel->run(p.inputs[0], [&](const kernels::ConvInt8Block &b) {
+            // In tiles of pixels when the accumulators are [pixel][channel],
+            // so that a tile stays in cache across its channels.
+            int64_t tile = b.pixelStride == 1 ? b.pixels : 64;
+            for (int64_t p0 = 0; p0 < b.pixels; p0 += tile) {
+              int64_t count = std::min(b.pixels - p0, tile);
+              for (int64_t c = 0; c < b.channels; ++c) {
+                int64_t oc = b.firstChannel + c;
+                float *dst =
+                    output + (b.image * s.outChannels + oc) * outPlane + p0;
+                e.requants[e.requants.size() == 1 ? 0 : oc].apply(
+                    b.data + c * b.channelStride + p0 * b.pixelStride,
+                    b.pixelStride, count, e.bias.empty() ? 0 : e.bias[oc],
+                    e.out.zeroPoint, e.lo, e.hi, dst);
               }
             }
-          if (s.hasBias)
-            acc += bias[oc];
-          acc = std::min<int64_t>(std::max<int64_t>(acc, INT32_MIN), INT32_MAX);
-          int64_t y = quant::applyMultiplierAndRShift(acc, multipliers[c],
-                                                      shifts[c], qmode, rmode) +
-                      out.zeroPoint;
-          y = std::min(std::max(clampTo(y, out), lo), hi);
-          dst[oh * s.outWidth + ow] = static_cast<float>(y);
-        }
+          });
+      if (!err)
+        return success();
+      // The loops below recompute every output.
+      llvm::consumeError(std::move(err));
     }
-  });
-  return success();
+  return inferenceInt8Loops(*this, p, s, *inStorage, *outStorage, multipliers,
+                            shifts, qmode, rmode);
 }

@@ -138,11 +138,28 @@ LogicalResult Pool2DOp::inference(InferenceParameter &p) {
         for (int64_t x = 0; x < ow; ++x) {
           const kernels::PoolWindow &c = w.cols[x];
           int64_t acc = isMax ? INT64_MIN : 0;
-          for (int64_t ky = r.first; ky < r.last; ++ky) {
-            const float *row = in + (r.start + ky * w.dh) * iw;
-            for (int64_t kx = c.first; kx < c.last; ++kx) {
-              int64_t q = clampTo(toInteger(row[c.start + kx * w.dw]), inS);
-              acc = isMax ? std::max(acc, q) : acc + (q - inS.zeroPoint);
+          if (isMax) {
+            // The code of the largest value: toInteger and clampTo are
+            // monotonic, so max(clampTo(toInteger(v))) is clampTo(
+            // toInteger(max v)), with NaN read as 0 as toInteger does.
+            float largest = -std::numeric_limits<float>::infinity();
+            bool any = false;
+            for (int64_t ky = r.first; ky < r.last; ++ky) {
+              const float *row = in + (r.start + ky * w.dh) * iw;
+              for (int64_t kx = c.first; kx < c.last; ++kx) {
+                float v = row[c.start + kx * w.dw];
+                largest = std::max(largest, v != v ? 0.0f : v);
+                any = true;
+              }
+            }
+            if (any)
+              acc = clampTo(toInteger(largest), inS);
+          } else {
+            for (int64_t ky = r.first; ky < r.last; ++ky) {
+              const float *row = in + (r.start + ky * w.dh) * iw;
+              for (int64_t kx = c.first; kx < c.last; ++kx)
+                acc += clampTo(toInteger(row[c.start + kx * w.dw]), inS) -
+                       inS.zeroPoint;
             }
           }
           int64_t result;
