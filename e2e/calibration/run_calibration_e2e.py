@@ -30,27 +30,11 @@ import numpy as np
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "common"))
 import fashion_mnist  # noqa: E402
+from harness import check, Failure, run  # noqa: E402
 
 SAMPLES = 100
 METHODS = ["use_kl", "use_mse", "use_max", "use_percentile9999",
            "use_aciq_gauss", "use_aciq_laplace"]
-
-
-class Failure(Exception):
-    pass
-
-
-def check(condition, message):
-    if not condition:
-        raise Failure(message)
-
-
-def run(cmd, **kwargs):
-    result = subprocess.run(cmd, capture_output=True, text=True, **kwargs)
-    if result.returncode != 0:
-        raise Failure(f"{' '.join(cmd)} exited {result.returncode}:\n"
-                      f"{result.stdout}{result.stderr}")
-    return result
 
 
 def read_table(path):

@@ -36,6 +36,7 @@ import numpy as np
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "common"))
 import fashion_mnist  # noqa: E402
+from harness import check, cosine, Failure, run, single_output, top1  # noqa: E402
 
 SAMPLES = 100
 NAME = "fmnist"
@@ -52,23 +53,6 @@ CONFIGS = [
     ("cv183x", "BF16", [], 0.2),
 ]
 LOWERED = re.compile(r"model_deploy: lowered in ([0-9.]+) s")
-
-
-class Failure(Exception):
-    pass
-
-
-def check(condition, message):
-    if not condition:
-        raise Failure(message)
-
-
-def run(cmd, **kwargs):
-    result = subprocess.run(cmd, capture_output=True, text=True, **kwargs)
-    if result.returncode != 0:
-        raise Failure(f"{' '.join(cmd)} exited {result.returncode}:\n"
-                      f"{result.stdout}{result.stderr}")
-    return result
 
 
 def table_names(path):
@@ -88,22 +72,6 @@ def module_names(mlir):
     """Every name a location of the module carries."""
     with open(mlir) as f:
         return set(re.findall(r'loc\("([^"]*)"\)', f.read()))
-
-
-def single_output(path):
-    """The one array model_runner wrote (the function result), as f64."""
-    with np.load(path) as data:
-        check(len(data.files) == 1,
-              f"{path}: expected one output array, found {data.files}")
-        return data[data.files[0]].astype(np.float64)
-
-
-def top1(logits, labels):
-    return float((logits.argmax(1) == labels).mean()) * 100.0
-
-
-def cosine(a, b):
-    return float((a * b).sum() / (np.linalg.norm(a) * np.linalg.norm(b)))
 
 
 def torch_ptq(model, calib, images, backend):

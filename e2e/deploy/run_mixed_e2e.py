@@ -44,53 +44,11 @@ import numpy as np
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "common"))
 import fashion_mnist  # noqa: E402
+from harness import check, cosine, Failure, PREPROCESS, run, single_output, top1  # noqa: E402
 
 NAME = "fmnist_mix"
 SAMPLES = 100
 COMPUTE = ("top.Conv", "top.MatMul", "top.Add")
-PREPROCESS = ["--pixel_format", "gray", "--mean", "127.5",
-              "--scale", str(1 / 127.5)]
-
-
-class Failure(Exception):
-    pass
-
-
-def check(condition, message):
-    if not condition:
-        raise Failure(message)
-
-
-def run(cmd):
-    result = subprocess.run(cmd, capture_output=True, text=True)
-    if result.returncode != 0:
-        raise Failure(f"{' '.join(cmd)} exited {result.returncode}:\n"
-                      f"{result.stdout}{result.stderr}")
-    return result
-
-
-def cosine(a, b):
-    a = np.asarray(a, np.float64).ravel()
-    b = np.asarray(b, np.float64).ravel()
-    na, nb = np.linalg.norm(a), np.linalg.norm(b)
-    if na == 0 and nb == 0:
-        return 1.0
-    if na == 0 or nb == 0:
-        return 0.0
-    return float(a @ b / (na * nb))
-
-
-def top1(logits, labels):
-    return float((logits.argmax(1) == labels).mean()) * 100.0
-
-
-def single_output(path):
-    with np.load(path) as data:
-        check(len(data.files) == 1,
-              f"{path}: expected one output array, found {data.files}")
-        return data[data.files[0]].astype(np.float64)
-
-
 _LOC_DEF = re.compile(r'^(#loc\d*) = loc\("([^"]*)"\)', re.M)
 _OP_LINE = re.compile(r'^\s*%\S+\s*=\s*"?([\w.]+)"?.*'
                       r'->\s*(\S.*?)\s+loc\(("[^"]*"|#loc\d*)\)\s*$')

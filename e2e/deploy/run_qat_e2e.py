@@ -43,44 +43,13 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "common"))
 sys.path.insert(0, os.path.join(HERE, "..", "..", "python"))
 import fashion_mnist  # noqa: E402
+from harness import check, Failure, PREPROCESS, run, single_output, top1  # noqa: E402
 from tpuc_qat import export_qat, qat_qconfig_mapping  # noqa: E402
 from tpuc_qat.export import read_table_rows, top_convolutions  # noqa: E402
 
 NAME = "fmnist_qat"
 QAT_IMAGES = (20000, 24000)  # training images not used by the float run
 CALI_SAMPLES = 100
-PREPROCESS = ["--pixel_format", "gray", "--mean", "127.5",
-              "--scale", str(1 / 127.5)]
-
-
-class Failure(Exception):
-    pass
-
-
-def check(condition, message):
-    if not condition:
-        raise Failure(message)
-
-
-def run(cmd):
-    result = subprocess.run(cmd, capture_output=True, text=True)
-    if result.returncode != 0:
-        raise Failure(f"{' '.join(cmd)} exited {result.returncode}:\n"
-                      f"{result.stdout}{result.stderr}")
-    return result
-
-
-def top1(logits, labels):
-    return float((np.asarray(logits).argmax(1) == labels).mean()) * 100.0
-
-
-def single_output(path):
-    with np.load(path) as data:
-        check(len(data.files) == 1,
-              f"{path}: expected one output array, found {data.files}")
-        return data[data.files[0]].astype(np.float64)
-
-
 def qat_finetune(model, images, labels, seed=0):
     """One epoch of FX QAT from the trained float model: Adam 1e-4, batch
     64; BN statistics frozen after 40 batches and observers after 50, as

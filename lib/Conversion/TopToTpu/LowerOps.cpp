@@ -33,6 +33,59 @@ namespace {
 // Conv
 //===----------------------------------------------------------------------===//
 
+/// The chip's INT8 weights, bias and requant of a convolution-like layer
+/// (`in` without the QAT scales, which come from `oldWeight`'s
+/// `weight_scale`); std::nullopt when the layer must stay float (BM1684
+/// with an input zero point or no fitting shift, a scale count that does
+/// not match).
+std::optional<std::pair<ConvQuantResult, tpu::QuantMode>>
+quantizeWeights(const Lowering &l, ConvQuantInput in, Value oldWeight) {
+  SmallVector<double> qatScales;
+  if (auto w = oldWeight.getDefiningOp<top::WeightOp>())
+    if (ArrayAttr scales = w.getWeightScaleAttr())
+      for (Attribute s : scales)
+        qatScales.push_back(cast<FloatAttr>(s).getValueAsDouble());
+  if (!qatScales.empty() &&
+      static_cast<int64_t>(qatScales.size()) != in.outChannels)
+    return std::nullopt;
+  in.weightScales = qatScales;
+  switch (l.chip().family) {
+  case target::Family::BM1684X:
+    return std::make_pair(quantizeConvBM1684X(in),
+                          tpu::QuantMode::MultiplierShift);
+  case target::Family::BM1684: {
+    bool ok = true;
+    if (in.inZeroPoint != 0)
+      return std::nullopt;
+    ConvQuantResult q = quantizeConvBM1684(in, ok);
+    if (!ok)
+      return std::nullopt;
+    return std::make_pair(std::move(q), tpu::QuantMode::OnlyShift);
+  }
+  case target::Family::CV18xx:
+    return std::make_pair(quantizeConvCV18xx(in), tpu::QuantMode::QDM);
+  }
+  return std::nullopt;
+}
+
+/// The int32 bias weight `<name>_bias_i32` of a quantized layer, or a none
+/// value when it has none (the Top op's own when it had none).
+Value int32Bias(Lowering &l, Value oldBias, StringRef name,
+                ArrayRef<int64_t> bias) {
+  OpBuilder &b = l.getBuilder();
+  if (bias.empty()) {
+    if (isa<NoneType>(oldBias.getType()))
+      return l.lookup(oldBias);
+    return b.create<top::NoneOp>(
+        nameLoc(l.getContext(), (name + "_nobias").str()), b.getNoneType());
+  }
+  SmallVector<int32_t> b32(bias.begin(), bias.end());
+  int64_t n = static_cast<int64_t>(b32.size());
+  return l.createWeight((name + "_bias_i32").str(),
+                        Array::fromData<int32_t>({n}, b32),
+                        RankedTensorType::get({n}, b.getIntegerType(32)));
+}
+
 /// INT8 top.Conv (2-D, constant filter): false when it must stay float.
 bool lowerConvInt8(Lowering &l, top::ConvOp op) {
   std::string name = nameOf(op);
@@ -53,11 +106,6 @@ bool lowerConvInt8(Lowering &l, top::ConvOp op) {
 
   std::vector<float> weights = filter->toFloat();
   std::vector<float> biases = bias ? bias->toFloat() : std::vector<float>();
-  SmallVector<double> qatScales;
-  if (auto w = op.getFilter().getDefiningOp<top::WeightOp>())
-    if (ArrayAttr scales = w.getWeightScaleAttr())
-      for (Attribute s : scales)
-        qatScales.push_back(cast<FloatAttr>(s).getValueAsDouble());
   ConvQuantInput in;
   in.weight = weights;
   in.bias = biases;
@@ -65,46 +113,17 @@ bool lowerConvInt8(Lowering &l, top::ConvOp op) {
   in.inScale = inType.getScale();
   in.outScale = outType->getScale();
   in.inZeroPoint = inType.getZeroPoint();
-  in.weightScales = qatScales;
-  ConvQuantResult q;
-  tpu::QuantMode quantMode = tpu::QuantMode::MultiplierShift;
-  switch (l.chip().family) {
-  case target::Family::BM1684X:
-    q = quantizeConvBM1684X(in);
-    break;
-  case target::Family::BM1684: {
-    bool ok = true;
-    if (in.inZeroPoint != 0)
-      return false;
-    q = quantizeConvBM1684(in, ok);
-    if (!ok)
-      return false;
-    quantMode = tpu::QuantMode::OnlyShift;
-    break;
-  }
-  case target::Family::CV18xx:
-    q = quantizeConvCV18xx(in);
-    quantMode = tpu::QuantMode::QDM;
-    break;
-  }
+  auto quantized = quantizeWeights(l, in, op.getFilter());
+  if (!quantized)
+    return false;
+  auto &[q, quantMode] = *quantized;
 
   OpBuilder &b = l.getBuilder();
   SmallVector<int8_t> w8(q.weight.begin(), q.weight.end());
   Value filterValue = l.createWeight(
       name + "_filter_i8", Array::fromData<int8_t>(filter->shape(), w8),
       RankedTensorType::get(filter->shape(), b.getIntegerType(8)));
-  Value biasValue;
-  if (!q.bias.empty()) {
-    SmallVector<int32_t> b32(q.bias.begin(), q.bias.end());
-    int64_t n = static_cast<int64_t>(b32.size());
-    biasValue =
-        l.createWeight(name + "_bias_i32", Array::fromData<int32_t>({n}, b32),
-                       RankedTensorType::get({n}, b.getIntegerType(32)));
-  } else {
-    biasValue = l.lookup(op.getBias());
-    if (!isa<NoneType>(biasValue.getType()))
-      biasValue = b.create<top::NoneOp>(op.getLoc(), b.getNoneType());
-  }
+  Value biasValue = int32Bias(l, op.getBias(), name, q.bias);
   SmallVector<NamedAttribute> attrs;
   copyAttrs(op,
             {"kernel_shape", "strides", "pads", "dilations", "group", "do_relu",
@@ -430,42 +449,17 @@ bool lowerMatMulInt8(Lowering &l, top::MatMulOp op) {
   std::vector<float> biases = bias ? bias->toFloat() : std::vector<float>();
   if (bias && static_cast<int64_t>(biases.size()) != n)
     return false;
-  SmallVector<double> qatScales;
-  if (auto w = op.getRight().getDefiningOp<top::WeightOp>())
-    if (ArrayAttr scales = w.getWeightScaleAttr())
-      for (Attribute s : scales)
-        qatScales.push_back(cast<FloatAttr>(s).getValueAsDouble());
-  if (!qatScales.empty() && static_cast<int64_t>(qatScales.size()) != n)
-    return false;
   ConvQuantInput in;
   in.weight = byColumn;
   in.bias = biases;
   in.outChannels = n;
-  in.weightScales = qatScales;
   in.inScale = inType.getScale();
   in.outScale = outType->getScale();
   in.inZeroPoint = inType.getZeroPoint();
-  ConvQuantResult q;
-  tpu::QuantMode quantMode = tpu::QuantMode::MultiplierShift;
-  switch (l.chip().family) {
-  case target::Family::BM1684X:
-    q = quantizeConvBM1684X(in);
-    break;
-  case target::Family::BM1684: {
-    bool ok = true;
-    if (in.inZeroPoint != 0)
-      return false;
-    q = quantizeConvBM1684(in, ok);
-    if (!ok)
-      return false;
-    quantMode = tpu::QuantMode::OnlyShift;
-    break;
-  }
-  case target::Family::CV18xx:
-    q = quantizeConvCV18xx(in);
-    quantMode = tpu::QuantMode::QDM;
-    break;
-  }
+  auto quantized = quantizeWeights(l, in, op.getRight());
+  if (!quantized)
+    return false;
+  auto &[q, quantMode] = *quantized;
   // Back to the weight's own layout.
   SmallVector<int8_t> w8(rows * cols);
   for (int64_t c = 0; c < n; ++c)
@@ -476,15 +470,7 @@ bool lowerMatMulInt8(Lowering &l, top::MatMulOp op) {
   Value rightValue = l.createWeight(
       name + "_filter_i8", Array::fromData<int8_t>(right->shape(), w8),
       RankedTensorType::get(right->shape(), b.getIntegerType(8)));
-  Value biasValue;
-  if (!q.bias.empty()) {
-    SmallVector<int32_t> b32(q.bias.begin(), q.bias.end());
-    biasValue =
-        l.createWeight(name + "_bias_i32", Array::fromData<int32_t>({n}, b32),
-                       RankedTensorType::get({n}, b.getIntegerType(32)));
-  } else {
-    biasValue = b.create<top::NoneOp>(op.getLoc(), b.getNoneType());
-  }
+  Value biasValue = int32Bias(l, op.getBias(), name, q.bias);
   SmallVector<NamedAttribute> attrs;
   copyAttrs(op, {"right_transpose", "do_relu", "relu_limit"}, attrs);
   addRequant(l, attrs, quantMode, q.multiplier, q.rshift);
