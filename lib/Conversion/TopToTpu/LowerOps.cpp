@@ -137,30 +137,48 @@ bool lowerConvInt8(Lowering &l, top::ConvOp op) {
   return true;
 }
 
-FailureOr<bool> lowerConv(Lowering &l, top::ConvOp op) {
-  if (cast<ShapedType>(op.getInput().getType()).getRank() != 4)
-    return false; // 1-D convolution: no Tpu form yet
-  Mode mode = l.modeOf(op);
-  if (mode == Mode::INT8) {
-    if (lowerConvInt8(l, op))
-      return true;
-    l.floatFallbacks.push_back(nameOf(op));
-    mode = l.floatFallback();
-  }
+/// The float form of a conv-like op: every operand in the op's float type
+/// (weights converted, activations cast), the attributes `names` copied.
+template <typename OpTy>
+void lowerFloatForm(Lowering &l, Operation *op, Mode mode,
+                    ArrayRef<StringRef> names) {
   Type element = l.floatType(mode);
   std::string name = nameOf(op);
   SmallVector<Value> operands;
   for (Value v : op->getOperands())
     operands.push_back(floatOperand(l, v, element, name));
   SmallVector<NamedAttribute> attrs;
-  copyAttrs(op,
-            {"kernel_shape", "strides", "pads", "dilations", "group", "do_relu",
-             "relu_limit"},
-            attrs);
-  Value result = createValue<tpu::Conv2DOp>(
-      l, op, Lowering::withElement(op.getOutput().getType(), element), operands,
-      attrs);
-  l.map(op.getOutput(), result);
+  copyAttrs(op, names, attrs);
+  Value result = createValue<OpTy>(
+      l, op, Lowering::withElement(op->getResult(0).getType(), element),
+      operands, attrs);
+  l.map(op->getResult(0), result);
+}
+
+/// The op's mode, with INT8 tried first by `lowerInt8`: std::nullopt when
+/// that lowered it, else the mode of its float form (the chip's float mode
+/// after a failed INT8 form, recorded for the report).
+template <typename Fn>
+std::optional<Mode> tryInt8(Lowering &l, Operation *op, Fn lowerInt8) {
+  Mode mode = l.modeOf(op);
+  if (mode != Mode::INT8)
+    return mode;
+  if (lowerInt8())
+    return std::nullopt;
+  l.floatFallbacks.push_back(nameOf(op));
+  return l.floatFallback();
+}
+
+FailureOr<bool> lowerConv(Lowering &l, top::ConvOp op) {
+  if (cast<ShapedType>(op.getInput().getType()).getRank() != 4)
+    return false; // 1-D convolution: no Tpu form yet
+  std::optional<Mode> mode =
+      tryInt8(l, op, [&] { return lowerConvInt8(l, op); });
+  if (mode)
+    lowerFloatForm<tpu::Conv2DOp>(l, op, *mode,
+                                  {"kernel_shape", "strides", "pads",
+                                   "dilations", "group", "do_relu",
+                                   "relu_limit"});
   return true;
 }
 
@@ -482,24 +500,11 @@ bool lowerMatMulInt8(Lowering &l, top::MatMulOp op) {
 }
 
 FailureOr<bool> lowerMatMul(Lowering &l, top::MatMulOp op) {
-  Mode mode = l.modeOf(op);
-  if (mode == Mode::INT8) {
-    if (lowerMatMulInt8(l, op))
-      return true;
-    l.floatFallbacks.push_back(nameOf(op));
-    mode = l.floatFallback();
-  }
-  Type element = l.floatType(mode);
-  std::string name = nameOf(op);
-  SmallVector<Value> operands;
-  for (Value v : op->getOperands())
-    operands.push_back(floatOperand(l, v, element, name));
-  SmallVector<NamedAttribute> attrs;
-  copyAttrs(op, {"right_transpose", "do_relu", "relu_limit"}, attrs);
-  Value result = createValue<tpu::MatMulOp>(
-      l, op, Lowering::withElement(op.getOutput().getType(), element), operands,
-      attrs);
-  l.map(op.getOutput(), result);
+  std::optional<Mode> mode =
+      tryInt8(l, op, [&] { return lowerMatMulInt8(l, op); });
+  if (mode)
+    lowerFloatForm<tpu::MatMulOp>(l, op, *mode,
+                                  {"right_transpose", "do_relu", "relu_limit"});
   return true;
 }
 

@@ -199,6 +199,19 @@ inline float roundToType(float value, mlir::Type type) {
   return value;
 }
 
+/// Rounds every element of `result`'s buffer to its float element type
+/// (f16 / bf16; nothing for f32), in parallel.
+inline void roundResultToType(mlir::Value result, float *out) {
+  mlir::Type type = elementOf(result);
+  if (type.isF32())
+    return;
+  int64_t n = numElements(result);
+  parallelFor(0, n, chooseGrain(n, 4096), [&](int64_t lo, int64_t hi) {
+    for (int64_t i = lo; i < hi; ++i)
+      out[i] = roundToType(out[i], type);
+  });
+}
+
 /// The fused ReLU of a float op: max(v, 0), then min(v, limit) when the
 /// limit is positive.
 inline float applyFloatRelu(float value, bool doRelu, double limit) {

@@ -294,15 +294,7 @@ LogicalResult Conv2DOp::inference(InferenceParameter &p) {
     if (llvm::Error err =
             conv->run(p.inputs[0], p.inputs[1], p.inputs[2], p.outputs[0]))
       return emitOpError() << llvm::toString(std::move(err));
-    Type type = elementOf(getOutput());
-    if (!type.isF32()) {
-      float *out = p.outputs[0];
-      int64_t n = numElements(getOutput());
-      parallelFor(0, n, chooseGrain(n, 4096), [&](int64_t lo, int64_t hi) {
-        for (int64_t i = lo; i < hi; ++i)
-          out[i] = roundToType(out[i], type);
-      });
-    }
+    roundResultToType(getOutput(), p.outputs[0]);
     return success();
   }
 
