@@ -25,6 +25,8 @@
 
 #include <cmath>
 #include <cstdint>
+#include <memory>
+#include <optional>
 #include <vector>
 
 namespace tpuc::tpu {
@@ -240,6 +242,61 @@ inline std::pair<int64_t, int64_t> getIntegerBounds(const IntegerStorage &out,
   }
   return {lo, hi};
 }
+
+/// The oneDNN int8 kernel of an INT8 op with constant int8 weights, kept in
+/// InferenceParameter::handle: made once, remade only when the weights
+/// change, and a refused set of weights not retried while it is unchanged.
+template <typename Kernel> struct Int8KernelCache {
+  std::unique_ptr<Kernel> kernel;
+  /// The typed weight array the kernel was made from (null: the float
+  /// buffer, whose values are compared on every run).
+  const Array *madeFrom = nullptr;
+  bool refused = false;
+  const Array *refusedArray = nullptr;
+  std::vector<int8_t> refusedWeights;
+
+  /// What is known without reading the weights of the typed array `typed`:
+  /// the kernel made from it, or null when it was refused; std::nullopt
+  /// when the weights must be read and passed to `get`.
+  std::optional<Kernel *> known(const Array *typed) const {
+    if (kernel && typed && madeFrom == typed)
+      return kernel.get();
+    if (refused && typed && refusedArray == typed)
+      return nullptr;
+    return std::nullopt;
+  }
+
+  /// The kernel for `weights`: the current one when they are its own
+  /// (`weightsOf(*kernel)`), else `create(weights)` (an
+  /// llvm::Expected<std::unique_ptr<Kernel>>); null (and remembered) when
+  /// the weights were or are refused.
+  template <typename WeightsOf, typename Create>
+  Kernel *get(const Array *typed, std::vector<int8_t> weights,
+              WeightsOf weightsOf, Create create) {
+    if (kernel && llvm::ArrayRef<int8_t>(weights) == weightsOf(*kernel)) {
+      madeFrom = typed;
+      return kernel.get();
+    }
+    if (refused && weights == refusedWeights)
+      return nullptr;
+    auto made = create(llvm::ArrayRef<int8_t>(weights));
+    kernel.reset();
+    madeFrom = nullptr;
+    if (!made) {
+      llvm::consumeError(made.takeError());
+      refused = true;
+      refusedArray = typed;
+      refusedWeights = std::move(weights);
+      return nullptr;
+    }
+    refused = false;
+    refusedArray = nullptr;
+    refusedWeights.clear();
+    kernel = std::move(*made);
+    madeFrom = typed;
+    return kernel.get();
+  }
+};
 
 } // namespace tpuc::tpu
 

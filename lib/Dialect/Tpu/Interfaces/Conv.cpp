@@ -116,16 +116,7 @@ bool isInt8(Conv2DOp op) {
 }
 
 /// The INT8 state kept in InferenceParameter::handle.
-struct Int8State {
-  std::unique_ptr<kernels::ConvInt8> kernel;
-  /// The typed filter array the kernel was made from (null: from the float
-  /// buffer, whose values are compared on every run).
-  const Array *madeFrom = nullptr;
-  /// A filter the kernel refused, not retried while it is unchanged.
-  bool refused = false;
-  const Array *refusedArray = nullptr;
-  std::vector<int8_t> refusedFilter;
-};
+using Int8State = Int8KernelCache<kernels::ConvInt8>;
 
 /// The kernel for the current filter, made (or remade) when needed; null
 /// when the int64 loops must run.
@@ -136,43 +127,24 @@ kernels::ConvInt8 *getInt8Kernel(Conv2DOp op, InferenceParameter &p,
   if (!in)
     return nullptr;
   const Array *typed = p.weights.size() > 1 ? p.weights[1] : nullptr;
-  if (state.kernel && typed && state.madeFrom == typed)
-    return state.kernel.get();
-  if (state.refused && typed && state.refusedArray == typed)
-    return nullptr;
+  if (std::optional<kernels::ConvInt8 *> kernel = state.known(typed))
+    return *kernel;
   kernels::ConvShape shape = toKernelShape(op);
   int64_t count = shape.outChannels * (shape.inChannels / shape.groups) *
                   shape.kernelHeight * shape.kernelWidth;
   std::optional<std::vector<int8_t>> filter = readInt8(p, 1, count);
   if (!filter)
     return nullptr;
-  if (state.kernel &&
-      llvm::ArrayRef<int8_t>(*filter) == state.kernel->getFilter()) {
-    state.madeFrom = typed;
-    return state.kernel.get();
-  }
-  if (state.refused && *filter == state.refusedFilter)
-    return nullptr;
   kernels::Int8Source source;
   source.zeroPoint = in->zeroPoint;
   source.qmin = in->qmin;
   source.qmax = in->qmax;
-  auto kernel = kernels::ConvInt8::create(shape, source, *filter);
-  state.kernel.reset();
-  state.madeFrom = nullptr;
-  if (!kernel) {
-    llvm::consumeError(kernel.takeError());
-    state.refused = true;
-    state.refusedArray = typed;
-    state.refusedFilter = std::move(*filter);
-    return nullptr;
-  }
-  state.refused = false;
-  state.refusedArray = nullptr;
-  state.refusedFilter.clear();
-  state.kernel = std::move(*kernel);
-  state.madeFrom = typed;
-  return state.kernel.get();
+  return state.get(
+      typed, std::move(*filter),
+      [](const kernels::ConvInt8 &k) { return k.getFilter(); },
+      [&](ArrayRef<int8_t> weights) {
+        return kernels::ConvInt8::create(shape, source, weights);
+      });
 }
 
 /// What the INT8 result needs besides the sums.

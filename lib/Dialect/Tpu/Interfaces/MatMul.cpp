@@ -88,17 +88,11 @@ int64_t batchOffset(ArrayRef<int64_t> batch, ArrayRef<int64_t> own,
 
 /// The INT8 state kept in InferenceParameter::handle.
 struct Int8State {
-  std::unique_ptr<kernels::MatMulInt8> kernel;
-  /// The right operand is a weight: the kernel holds it. madeFrom is the
-  /// typed array it was made from (null: the float buffer, compared on
-  /// every run).
+  /// The right operand is a weight: the kernel holds it. Otherwise the
+  /// kernel takes the right codes on every run (and `cache.refused` means
+  /// the shape was refused).
   bool constant = false;
-  const Array *madeFrom = nullptr;
-  /// A right operand (or, for activations, the shape) the kernel refused,
-  /// not retried while unchanged.
-  bool refused = false;
-  const Array *refusedArray = nullptr;
-  std::vector<int8_t> refusedRight;
+  Int8KernelCache<kernels::MatMulInt8> cache;
 };
 
 /// The right codes as the loops read them (clamped to their storage), as
@@ -131,47 +125,29 @@ kernels::MatMulInt8 *getInt8Kernel(MatMulOp op, InferenceParameter &p,
     if (!codes)
       return nullptr;
     right = std::move(*codes);
-    if (!state.kernel && !state.refused) {
+    Int8KernelCache<kernels::MatMulInt8> &cache = state.cache;
+    if (!cache.kernel && !cache.refused) {
       auto kernel = kernels::MatMulInt8::create(*shape, source, {});
       if (kernel)
-        state.kernel = std::move(*kernel);
+        cache.kernel = std::move(*kernel);
       else
         llvm::consumeError(kernel.takeError());
-      state.refused = !state.kernel;
+      cache.refused = !cache.kernel;
     }
-    return state.kernel.get();
+    return cache.kernel.get();
   }
   const Array *typed = p.weights.size() > 1 ? p.weights[1] : nullptr;
-  if (state.kernel && typed && state.madeFrom == typed)
-    return state.kernel.get();
-  if (state.refused && typed && state.refusedArray == typed)
-    return nullptr;
+  if (std::optional<kernels::MatMulInt8 *> kernel = state.cache.known(typed))
+    return *kernel;
   std::optional<std::vector<int8_t>> codes = readRight(op, p, count);
   if (!codes)
     return nullptr;
-  if (state.kernel &&
-      llvm::ArrayRef<int8_t>(*codes) == state.kernel->getConstantRhs()) {
-    state.madeFrom = typed;
-    return state.kernel.get();
-  }
-  if (state.refused && *codes == state.refusedRight)
-    return nullptr;
-  auto kernel = kernels::MatMulInt8::create(*shape, source, *codes);
-  state.kernel.reset();
-  state.madeFrom = nullptr;
-  if (!kernel) {
-    llvm::consumeError(kernel.takeError());
-    state.refused = true;
-    state.refusedArray = typed;
-    state.refusedRight = std::move(*codes);
-    return nullptr;
-  }
-  state.refused = false;
-  state.refusedArray = nullptr;
-  state.refusedRight.clear();
-  state.kernel = std::move(*kernel);
-  state.madeFrom = typed;
-  return state.kernel.get();
+  return state.cache.get(
+      typed, std::move(*codes),
+      [](const kernels::MatMulInt8 &k) { return k.getConstantRhs(); },
+      [&](ArrayRef<int8_t> weights) {
+        return kernels::MatMulInt8::create(*shape, source, weights);
+      });
 }
 } // namespace
 
