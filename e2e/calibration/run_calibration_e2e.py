@@ -21,7 +21,6 @@ Prints one line per check and exits 1 on the first failure.
 import argparse
 import hashlib
 import os
-import subprocess
 import sys
 import tempfile
 import time

@@ -2,7 +2,10 @@
 tool, and the measures they report (cosine, top-1, the single output of a
 model_runner run)."""
 
+import argparse
+import os
 import subprocess
+import tempfile
 
 import numpy as np
 
@@ -53,3 +56,25 @@ def single_output(path):
         check(len(data.files) == 1,
               f"{path}: expected one output array, found {data.files}")
         return data[data.files[0]].astype(np.float64)
+
+
+def parse_suite_args(description, count, name):
+    """The command line of a deploy suite (--build, --workdir, --count,
+    --threads). Returns (args, tools: name -> path of the tpuc tools,
+    threads: the tools' --threads flag, workdir: made when not given)."""
+    ap = argparse.ArgumentParser(description=description)
+    ap.add_argument("--build", required=True, help="tpuc build directory")
+    ap.add_argument("--workdir", default="",
+                    help="keep the files here (default: a temp dir)")
+    ap.add_argument("--count", type=int, default=count,
+                    help="test images evaluated (batch of the eval model)")
+    ap.add_argument("--threads", type=int, default=2,
+                    help="threads of the tpuc tools")
+    args = ap.parse_args()
+    tools = {t: os.path.join(args.build, "bin", t)
+             for t in ("model_transform", "run_calibration", "model_deploy",
+                       "model_runner")}
+    threads = ["--threads", str(args.threads)]
+    workdir = args.workdir or tempfile.mkdtemp(prefix=f"tpuc_{name}_e2e_")
+    os.makedirs(workdir, exist_ok=True)
+    return args, tools, threads, workdir

@@ -22,13 +22,11 @@ with a markdown table (chip, mode, top-1, drop, cosine with the Top
 logits, lowering time from model_deploy's stderr).
 """
 
-import argparse
 import copy
 import os
 import re
 import subprocess
 import sys
-import tempfile
 import time
 import warnings
 
@@ -36,7 +34,8 @@ import numpy as np
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "common"))
 import fashion_mnist  # noqa: E402
-from harness import check, cosine, Failure, run, single_output, top1  # noqa: E402
+from harness import (  # noqa: E402
+    check, cosine, Failure, parse_suite_args, run, single_output, top1)
 
 SAMPLES = 100
 NAME = "fmnist"
@@ -115,21 +114,8 @@ def expect_error(tool, args, workdir, what):
 
 
 def main():
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--build", required=True, help="tpuc build directory")
-    ap.add_argument("--workdir", default="",
-                    help="keep the files here (default: a temp dir)")
-    ap.add_argument("--count", type=int, default=1000,
-                    help="test images evaluated (batch of the eval model)")
-    ap.add_argument("--threads", type=int, default=2,
-                    help="threads of the tpuc tools")
-    args = ap.parse_args()
-    tools = {t: os.path.join(args.build, "bin", t)
-             for t in ("model_transform", "run_calibration", "model_deploy",
-                       "model_runner")}
-    threads = ["--threads", str(args.threads)]
-    workdir = args.workdir or tempfile.mkdtemp(prefix="tpuc_deploy_e2e_")
-    os.makedirs(workdir, exist_ok=True)
+    args, tools, threads, workdir = parse_suite_args(
+        __doc__.split("\n")[0], count=1000, name="deploy")
     started = time.time()
     rows = []  # (chip, mode, top-1, drop, cosine, lowering seconds)
     try:

@@ -31,12 +31,9 @@ grid; on this CNN the change is around 1e-5 either way
 (docs/quantization.md, "Mixed precision"). Exits 1 on the first failure.
 """
 
-import argparse
 import os
 import re
-import subprocess
 import sys
-import tempfile
 import time
 
 import numpy as np
@@ -44,7 +41,9 @@ import numpy as np
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "common"))
 import fashion_mnist  # noqa: E402
-from harness import check, cosine, Failure, PREPROCESS, run, single_output, top1  # noqa: E402
+from harness import (  # noqa: E402
+    check, cosine, Failure, parse_suite_args, PREPROCESS, run,
+    single_output, top1)
 
 NAME = "fmnist_mix"
 SAMPLES = 100
@@ -92,21 +91,8 @@ def deploy(tools, mlir, chip, out_dir, table, qtable=None, extra=()):
 
 
 def main():
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--build", required=True, help="tpuc build directory")
-    ap.add_argument("--workdir", default="",
-                    help="keep the files here (default: a temp dir)")
-    ap.add_argument("--count", type=int, default=100,
-                    help="test images evaluated (batch of the eval model)")
-    ap.add_argument("--threads", type=int, default=2,
-                    help="threads of the tpuc tools")
-    args = ap.parse_args()
-    tools = {t: os.path.join(args.build, "bin", t)
-             for t in ("model_transform", "run_calibration", "model_deploy",
-                       "model_runner")}
-    threads = ["--threads", str(args.threads)]
-    workdir = args.workdir or tempfile.mkdtemp(prefix="tpuc_mixed_e2e_")
-    os.makedirs(workdir, exist_ok=True)
+    args, tools, threads, workdir = parse_suite_args(
+        __doc__.split("\n")[0], count=100, name="mixed")
     started = time.time()
     try:
         import torch

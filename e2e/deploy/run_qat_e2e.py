@@ -27,13 +27,10 @@ torch's fake-quant codes. Prints one line per check; exits 1 on the first
 failure.
 """
 
-import argparse
 import copy
 import os
 import re
-import subprocess
 import sys
-import tempfile
 import time
 import warnings
 
@@ -43,7 +40,9 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "common"))
 sys.path.insert(0, os.path.join(HERE, "..", "..", "python"))
 import fashion_mnist  # noqa: E402
-from harness import check, Failure, PREPROCESS, run, single_output, top1  # noqa: E402
+from harness import (  # noqa: E402
+    check, Failure, parse_suite_args, PREPROCESS, run, single_output,
+    top1)
 from tpuc_qat import export_qat, qat_qconfig_mapping  # noqa: E402
 from tpuc_qat.export import read_table_rows, top_convolutions  # noqa: E402
 
@@ -125,22 +124,8 @@ def round_half_away(x):
 
 
 def main():
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--build", required=True, help="tpuc build directory")
-    ap.add_argument("--workdir", default="",
-                    help="keep the files here (default: a temp dir)")
-    ap.add_argument("--count", type=int, default=1000,
-                    help="test images evaluated (batch of the eval model)")
-    ap.add_argument("--threads", type=int, default=2,
-                    help="threads of the tpuc tools")
-    args = ap.parse_args()
-    bin_dir = os.path.join(args.build, "bin")
-    tools = {t: os.path.join(bin_dir, t)
-             for t in ("model_transform", "run_calibration", "model_deploy",
-                       "model_runner")}
-    threads = ["--threads", str(args.threads)]
-    workdir = args.workdir or tempfile.mkdtemp(prefix="tpuc_qat_e2e_")
-    os.makedirs(workdir, exist_ok=True)
+    args, tools, threads, workdir = parse_suite_args(
+        __doc__.split("\n")[0], count=1000, name="qat")
     started = time.time()
     try:
         import torch
