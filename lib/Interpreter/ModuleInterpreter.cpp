@@ -21,6 +21,7 @@
 #include "tpuc/Interfaces/ShapeInterface.h"
 #include "tpuc/Support/Error.h"
 #include "tpuc/Support/Parallel.h"
+#include "tpuc/Support/QuantMath.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/Diagnostics.h"
@@ -860,13 +861,16 @@ Expected<NpzFile> runModule(ModuleOp module, const NpzFile &inputs,
         (array.dtype() == DType::F32 || array.dtype() == DType::F64 ||
          array.dtype() == DType::F16)) {
       const mlir::quant::UniformQuantizedType &type = q->second;
+      // As tpu.Cast quantizes: round half away from zero (NaN to 0),
+      // then saturate to the storage range.
+      const int64_t zp = type.getZeroPoint();
       for (float &v : values) {
-        double code = std::round(static_cast<double>(v) / type.getScale()) +
-                      static_cast<double>(type.getZeroPoint());
-        code =
-            std::min<double>(std::max<double>(code, type.getStorageTypeMin()),
-                             type.getStorageTypeMax());
-        v = static_cast<float>(code);
+        int64_t code =
+            tpuc::quant::roundToInt(static_cast<double>(v) / type.getScale(),
+                                    tpuc::quant::RoundMode::HalfAwayFromZero);
+        code = std::clamp<int64_t>(code, type.getStorageTypeMin() - zp,
+                                   type.getStorageTypeMax() - zp);
+        v = static_cast<float>(code + zp);
       }
     }
     if (Error err = interp.setInput(name, values))
@@ -879,15 +883,14 @@ Expected<NpzFile> runModule(ModuleOp module, const NpzFile &inputs,
   // (q - zero_point) * scale, so that any stage compares with the float
   // model by name.
   llvm::StringMap<mlir::quant::UniformQuantizedType> quantized;
-  module.walk([&](Operation *op) {
-    if (!dequantize)
-      return;
-    for (Value result : op->getResults())
-      if (auto shaped = dyn_cast<ShapedType>(result.getType()))
-        if (auto q = dyn_cast<mlir::quant::UniformQuantizedType>(
-                shaped.getElementType()))
-          quantized[getName(result)] = q;
-  });
+  if (dequantize)
+    module.walk([&](Operation *op) {
+      for (Value result : op->getResults())
+        if (auto shaped = dyn_cast<ShapedType>(result.getType()))
+          if (auto q = dyn_cast<mlir::quant::UniformQuantizedType>(
+                  shaped.getElementType()))
+            quantized[getName(result)] = q;
+    });
 
   NpzFile result;
   auto add = [&](StringRef name) -> Error {
