@@ -65,8 +65,9 @@ FailureOr<llvm::StringMap<Mode>> readQtable(ModuleOp module, StringRef path) {
   return table;
 }
 
-/// Ops whose result is their input rearranged or clipped at 0: the result
-/// takes the input's range.
+/// Ops whose INT8 result takes their input's type (max pooling, reshape):
+/// their own range is not what their users see, so backward propagation
+/// skips them.
 bool isRangePreserving(Operation *op) {
   return isa<top::MaxPoolOp, top::ReshapeOp>(op);
 }
