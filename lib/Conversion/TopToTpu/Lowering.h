@@ -129,6 +129,10 @@ mlir::FailureOr<bool> lowerOp(Lowering &lowering, mlir::Operation *op);
 /// lowerOp.
 mlir::FailureOr<bool> lowerMoreOp(Lowering &lowering, mlir::Operation *op);
 
+/// The lowering of the ops lowerMoreOp hands on (LowerExtra.cpp); same
+/// contract as lowerOp.
+mlir::FailureOr<bool> lowerExtraOp(Lowering &lowering, mlir::Operation *op);
+
 /// The per-tensor quantized element type of `value`, or null.
 mlir::quant::UniformQuantizedType quantizedOf(mlir::Value value);
 

@@ -789,4 +789,6 @@ def Tpu_ActiveOp : Tpu_Op<"Active", [Pure]> {
   let hasVerifier = 1;
 }
 
+include "tpuc/Dialect/Tpu/IR/TpuExtraOps.td"
+
 #endif // TPUC_DIALECT_TPU_IR_TPUOPS
