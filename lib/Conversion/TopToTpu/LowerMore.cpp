@@ -257,7 +257,7 @@ FailureOr<bool> lowerSoftmax(Lowering &l, top::SoftmaxOp op) {
   SmallVector<NamedAttribute> attrs;
   copyAttrs(op, {"axis", "log"}, attrs);
   createAndMap<tpu::SoftmaxOp>(
-      l, op, element, {floatOperand(l, op.getInput(), element, name)}, attrs);
+      l, op, element, {floatOperand(l, op.getInput(), element)}, attrs);
   return true;
 }
 
@@ -268,7 +268,7 @@ FailureOr<bool> lowerLayerNorm(Lowering &l, top::LayerNormOp op) {
   Type element = l.floatType(floatModeOf(l, op));
   SmallVector<Value> operands;
   for (Value v : op->getOperands())
-    operands.push_back(floatOperand(l, v, element, name));
+    operands.push_back(floatOperand(l, v, element));
   SmallVector<Type> types;
   for (Value result : op->getResults())
     types.push_back(Lowering::withElement(result.getType(), element));
@@ -298,18 +298,28 @@ void addProductRequant(Lowering &l, SmallVectorImpl<NamedAttribute> &attrs,
              {ms.multiplier}, {ms.rshift});
 }
 
-/// The 8-bit quantized operands of an INT8 eltwise op, or an empty list
-/// when one is a weight or has no range (the op then runs in float). Checks
-/// every operand before creating any cast.
-SmallVector<Value> quantizedOperands(Lowering &l, ValueRange olds,
-                                     StringRef user) {
-  for (Value old : olds)
-    if (old.getDefiningOp<top::WeightOp>() ||
-        (!quantizedOf(l.lookup(old)) && !l.int8TypeOf(old)))
+/// The 8-bit types an INT8 eltwise op sees its operands in
+/// (Lowering::quantizedTypeOf), or an empty list when one is a weight or has
+/// no range (the op then runs in float).
+SmallVector<mq::UniformQuantizedType> quantizedTypes(Lowering &l,
+                                                     ValueRange olds) {
+  SmallVector<mq::UniformQuantizedType> types;
+  for (Value old : olds) {
+    std::optional<mq::UniformQuantizedType> t =
+        old.getDefiningOp<top::WeightOp>() ? std::nullopt
+                                           : l.quantizedTypeOf(old);
+    if (!t)
       return {};
+    types.push_back(*t);
+  }
+  return types;
+}
+
+/// The lowered values of `olds` (insertCasts gives them their types).
+SmallVector<Value> lookupAll(Lowering &l, ValueRange olds) {
   SmallVector<Value> values;
   for (Value old : olds)
-    values.push_back(l.quantizedOperand(old, user));
+    values.push_back(l.lookup(old));
   return values;
 }
 
@@ -321,16 +331,16 @@ bool lowerMulInt8(Lowering &l, top::MulOp op) {
       l.int8TypeOf(op.getOutput());
   if (!outType)
     return false;
-  SmallVector<Value> inputs =
-      quantizedOperands(l, {op.getLhs(), op.getRhs()}, name);
-  if (inputs.empty())
+  SmallVector<mq::UniformQuantizedType> types =
+      quantizedTypes(l, {op.getLhs(), op.getRhs()});
+  if (types.empty())
     return false;
-  double f = quantizedOf(inputs[0]).getScale() *
-             quantizedOf(inputs[1]).getScale() / outType->getScale();
+  double f = types[0].getScale() * types[1].getScale() / outType->getScale();
   SmallVector<NamedAttribute> attrs;
   copyAttrs(op, {"do_relu", "relu_limit"}, attrs);
   addProductRequant(l, attrs, f);
-  createAndMap<tpu::MulOp>(l, op, *outType, inputs, attrs);
+  createAndMap<tpu::MulOp>(l, op, *outType,
+                           lookupAll(l, {op.getLhs(), op.getRhs()}), attrs);
   return true;
 }
 
@@ -347,20 +357,20 @@ bool lowerSubInt8(Lowering &l, top::SubOp op) {
   int64_t rank = rankOf(op.getOutput());
   if (!outType || rankOf(op.getLhs()) != rank || rankOf(op.getRhs()) != rank)
     return false;
-  SmallVector<Value> inputs =
-      quantizedOperands(l, {op.getLhs(), op.getRhs()}, name);
-  if (inputs.empty())
+  SmallVector<mq::UniformQuantizedType> types =
+      quantizedTypes(l, {op.getLhs(), op.getRhs()});
+  if (types.empty())
     return false;
-  SmallVector<double> factors = {
-      quantizedOf(inputs[0]).getScale() / outType->getScale(),
-      -quantizedOf(inputs[1]).getScale() / outType->getScale()};
+  SmallVector<double> factors = {types[0].getScale() / outType->getScale(),
+                                 -types[1].getScale() / outType->getScale()};
   SmallVector<int64_t> multipliers, rshifts;
   eltwiseRequant(l, factors, multipliers, rshifts);
   SmallVector<NamedAttribute> attrs;
   copyAttrs(op, {"do_relu", "relu_limit"}, attrs);
   addRequant(l, attrs, tpu::QuantMode::MultiplierShift, multipliers, rshifts,
              "multipliers", "rshifts");
-  createAndMap<tpu::AddOp>(l, op, *outType, inputs, attrs);
+  createAndMap<tpu::AddOp>(l, op, *outType,
+                           lookupAll(l, {op.getLhs(), op.getRhs()}), attrs);
   return true;
 }
 
@@ -373,10 +383,7 @@ bool lowerMaxMinInt8(Lowering &l, Operation *op, bool isMax) {
         return bool(v.getDefiningOp<top::WeightOp>());
       }))
     return false;
-  std::string name = nameOf(op);
-  SmallVector<Value> inputs;
-  for (Value old : op->getOperands())
-    inputs.push_back(l.castTo(old, *outType, name));
+  SmallVector<Value> inputs = lookupAll(l, op->getOperands());
   if (isMax)
     createAndMap<tpu::MaxOp>(l, op, *outType, inputs, {});
   else
@@ -400,7 +407,7 @@ FailureOr<bool> lowerEltwise(Lowering &l, Operation *op,
   Type element = l.floatType(mode);
   SmallVector<Value> operands;
   for (Value v : op->getOperands())
-    operands.push_back(floatOperand(l, v, element, name));
+    operands.push_back(floatOperand(l, v, element));
   SmallVector<NamedAttribute> attrs;
   copyAttrs(op, {"do_relu", "relu_limit"}, attrs);
   createAndMap<TpuOp>(l, op, element, operands, attrs);
@@ -492,8 +499,7 @@ FailureOr<bool> lowerActive(Lowering &l, Operation *op) {
     attrs.push_back(
         b.getNamedAttr("coeffs", b.getF64ArrayAttr(active->second)));
   createAndMap<tpu::ActiveOp>(
-      l, op, element, {floatOperand(l, op->getOperand(0), element, name)},
-      attrs);
+      l, op, element, {floatOperand(l, op->getOperand(0), element)}, attrs);
   return true;
 }
 

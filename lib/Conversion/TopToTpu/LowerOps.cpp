@@ -99,10 +99,10 @@ bool lowerConvInt8(Lowering &l, top::ConvOp op) {
       l.int8TypeOf(op.getOutput());
   if (!outType)
     return false;
-  Value input = l.quantizedOperand(op.getInput(), name);
-  if (!input)
+  std::optional<mq::UniformQuantizedType> inType =
+      l.quantizedTypeOf(op.getInput());
+  if (!inType)
     return false;
-  mq::UniformQuantizedType inType = quantizedOf(input);
 
   std::vector<float> weights = filter->toFloat();
   std::vector<float> biases = bias ? bias->toFloat() : std::vector<float>();
@@ -110,9 +110,9 @@ bool lowerConvInt8(Lowering &l, top::ConvOp op) {
   in.weight = weights;
   in.bias = biases;
   in.outChannels = filter->shape()[0];
-  in.inScale = inType.getScale();
+  in.inScale = inType->getScale();
   in.outScale = outType->getScale();
-  in.inZeroPoint = inType.getZeroPoint();
+  in.inZeroPoint = inType->getZeroPoint();
   auto quantized = quantizeWeights(l, in, op.getFilter());
   if (!quantized)
     return false;
@@ -132,7 +132,7 @@ bool lowerConvInt8(Lowering &l, top::ConvOp op) {
   addRequant(l, attrs, quantMode, q.multiplier, q.rshift);
   Value result = createValue<tpu::Conv2DOp>(
       l, op, Lowering::withElement(op.getOutput().getType(), *outType),
-      {input, filterValue, biasValue}, attrs);
+      {l.lookup(op.getInput()), filterValue, biasValue}, attrs);
   l.map(op.getOutput(), result);
   return true;
 }
@@ -146,7 +146,7 @@ void lowerFloatForm(Lowering &l, Operation *op, Mode mode,
   std::string name = nameOf(op);
   SmallVector<Value> operands;
   for (Value v : op->getOperands())
-    operands.push_back(floatOperand(l, v, element, name));
+    operands.push_back(floatOperand(l, v, element));
   SmallVector<NamedAttribute> attrs;
   copyAttrs(op, names, attrs);
   Value result = createValue<OpTy>(
@@ -197,9 +197,11 @@ Value withRank(Lowering &l, Value value, int64_t rank, StringRef user) {
   llvm::append_range(shape, type.getShape());
   std::string name =
       getName(value) + "_" + user.str() + "_r" + std::to_string(rank);
-  return l.getBuilder().create<tpu::ReshapeOp>(
+  Value reshaped = l.getBuilder().create<tpu::ReshapeOp>(
       nameLoc(l.getContext(), name),
       RankedTensorType::get(shape, type.getElementType()), value);
+  l.deriveOrigin(reshaped, value);
+  return reshaped;
 }
 
 /// A constant operand of an INT8 eltwise op, quantized by its own abs-max
@@ -241,23 +243,26 @@ bool lowerAddInt8(Lowering &l, top::AddOp op) {
   if (ArrayAttr c = op.getCoeffAttr())
     for (Attribute a : c)
       coeff.push_back(cast<FloatAttr>(a).getValueAsDouble());
-  // Every operand first (a constant quantized by its abs-max), so that a
-  // failure creates no op.
-  SmallVector<Value> inputs;
+  // Every operand's type first (a constant quantized by its abs-max), so
+  // that a failure creates no op; insertCasts casts the activations.
+  SmallVector<std::optional<mq::UniformQuantizedType>> types;
   for (Value old : op.getInputs()) {
-    Value v = old.getDefiningOp<top::WeightOp>()
-                  ? quantizedConstant(l, old, name)
-                  : l.quantizedOperand(old, name);
+    types.push_back(old.getDefiningOp<top::WeightOp>()
+                        ? std::nullopt
+                        : l.quantizedTypeOf(old));
+    if (!old.getDefiningOp<top::WeightOp>() && !types.back())
+      return false;
+  }
+  SmallVector<Value> inputs;
+  SmallVector<double> factors;
+  for (auto [i, old] : llvm::enumerate(op.getInputs())) {
+    Value v = types[i] ? l.lookup(old) : quantizedConstant(l, old, name);
     if (!v)
       return false;
-    inputs.push_back(v);
-  }
-  SmallVector<double> factors;
-  for (size_t i = 0; i < inputs.size(); ++i) {
+    double scale = types[i] ? types[i]->getScale() : quantizedOf(v).getScale();
     double c = i < coeff.size() ? coeff[i] : 1.0;
-    factors.push_back(c * quantizedOf(inputs[i]).getScale() /
-                      outType->getScale());
-    inputs[i] = withRank(l, inputs[i], rank, name);
+    factors.push_back(c * scale / outType->getScale());
+    inputs.push_back(withRank(l, v, rank, name));
   }
   SmallVector<int64_t> multipliers, rshifts;
   eltwiseRequant(l, factors, multipliers, rshifts);
@@ -292,8 +297,7 @@ FailureOr<bool> lowerAdd(Lowering &l, top::AddOp op) {
   int64_t rank = cast<ShapedType>(op.getOutput().getType()).getRank();
   SmallVector<Value> operands;
   for (Value v : op.getInputs())
-    operands.push_back(
-        withRank(l, floatOperand(l, v, element, name), rank, name));
+    operands.push_back(withRank(l, floatOperand(l, v, element), rank, name));
   SmallVector<NamedAttribute> attrs;
   copyAttrs(op, {"do_relu", "relu_limit"}, attrs);
   Value result = createValue<tpu::AddOp>(
@@ -310,7 +314,7 @@ FailureOr<bool> lowerConstFloat(Lowering &l, Operation *op, bool isAdd) {
   Type element = l.floatType(l.modeOf(op));
   std::string name = nameOf(op);
   Value old = op->getOperand(0);
-  Value input = l.castTo(old, element, name);
+  Value input = l.lookup(old);
   auto type = cast<ShapedType>(old.getType());
   SmallVector<int64_t> shape(type.getRank(), 1);
   auto constant = op->getAttrOfType<FloatAttr>("const_val");
@@ -405,10 +409,11 @@ FailureOr<bool> lowerUnary(Lowering &l, Operation *op) {
   Value old = op->getOperand(0);
   std::optional<mq::UniformQuantizedType> outType =
       l.int8TypeOf(op->getResult(0));
-  Value input = outType ? l.quantizedOperand(old, name) : Value();
+  std::optional<mq::UniformQuantizedType> inType =
+      outType ? l.quantizedTypeOf(old) : std::nullopt;
   FailureOr<std::vector<int64_t>> table = failure();
-  if (input)
-    table = buildTable(op, quantizedOf(input), *outType,
+  if (inType)
+    table = buildTable(op, *inType, *outType,
                        tpuc::quant::RoundMode::HalfAwayFromZero);
   if (failed(table)) {
     l.floatFallbacks.push_back(name);
@@ -430,7 +435,7 @@ FailureOr<bool> lowerUnary(Lowering &l, Operation *op) {
   }
   Value result = createValue<tpu::LutOp>(
       l, op, Lowering::withElement(op->getResult(0).getType(), *outType),
-      {input, tableValue}, {});
+      {l.lookup(old), tableValue}, {});
   l.map(op->getResult(0), result);
   return true;
 }
@@ -450,10 +455,10 @@ bool lowerMatMulInt8(Lowering &l, top::MatMulOp op) {
       l.int8TypeOf(op.getOutput());
   if (!outType)
     return false;
-  Value input = l.quantizedOperand(op.getInput(), name);
-  if (!input)
+  std::optional<mq::UniformQuantizedType> inType =
+      l.quantizedTypeOf(op.getInput());
+  if (!inType)
     return false;
-  mq::UniformQuantizedType inType = quantizedOf(input);
   bool transposed = op.getRightTranspose();
   int64_t rows = right->shape()[0], cols = right->shape()[1];
   int64_t k = transposed ? cols : rows, n = transposed ? rows : cols;
@@ -471,9 +476,9 @@ bool lowerMatMulInt8(Lowering &l, top::MatMulOp op) {
   in.weight = byColumn;
   in.bias = biases;
   in.outChannels = n;
-  in.inScale = inType.getScale();
+  in.inScale = inType->getScale();
   in.outScale = outType->getScale();
-  in.inZeroPoint = inType.getZeroPoint();
+  in.inZeroPoint = inType->getZeroPoint();
   auto quantized = quantizeWeights(l, in, op.getRight());
   if (!quantized)
     return false;
@@ -494,7 +499,7 @@ bool lowerMatMulInt8(Lowering &l, top::MatMulOp op) {
   addRequant(l, attrs, quantMode, q.multiplier, q.rshift);
   Value result = createValue<tpu::MatMulOp>(
       l, op, Lowering::withElement(op.getOutput().getType(), *outType),
-      {input, rightValue, biasValue}, attrs);
+      {l.lookup(op.getInput()), rightValue, biasValue}, attrs);
   l.map(op.getOutput(), result);
   return true;
 }
@@ -530,12 +535,12 @@ FailureOr<bool> lowerPool(Lowering &l, Operation *op, bool isMax) {
   Type resultType = op->getResult(0).getType();
   Mode mode = l.modeOf(op);
   if (mode == Mode::INT8) {
-    Value input = l.quantizedOperand(old, name);
-    if (input && isMax) {
+    std::optional<mq::UniformQuantizedType> inType = l.quantizedTypeOf(old);
+    Value input = l.lookup(old);
+    if (inType && isMax) {
       // Max pooling keeps the input's codes: the result takes its type.
       Value result = createValue<tpu::Pool2DOp>(
-          l, op, Lowering::withElement(resultType, quantizedOf(input)), {input},
-          attrs);
+          l, op, Lowering::withElement(resultType, *inType), {input}, attrs);
       l.map(op->getResult(0), result);
       return true;
     }
@@ -548,12 +553,12 @@ FailureOr<bool> lowerPool(Lowering &l, Operation *op, bool isMax) {
     bool uniform = llvm::all_of(
         pads, [](Attribute a) { return cast<IntegerAttr>(a).getInt() == 0; });
     auto ceil = op->getAttrOfType<BoolAttr>("ceil_mode");
-    if (input && outType && uniform && !(ceil && ceil.getValue()) &&
+    if (inType && outType && uniform && !(ceil && ceil.getValue()) &&
         !op->getAttr("dilations")) {
       int64_t count = 1;
       for (Attribute a : cast<ArrayAttr>(op->getAttr("kernel_shape")))
         count *= cast<IntegerAttr>(a).getInt();
-      double f = quantizedOf(input).getScale() /
+      double f = inType->getScale() /
                  (outType->getScale() * static_cast<double>(count));
       tpuc::quant::MultiplierShift ms = tpuc::quant::getScaleAndShift(f, 32);
       addRequant(l, attrs, tpu::QuantMode::MultiplierShift, {ms.multiplier},
@@ -567,9 +572,9 @@ FailureOr<bool> lowerPool(Lowering &l, Operation *op, bool isMax) {
     mode = l.floatFallback();
   }
   Type element = l.floatType(mode);
-  Value input = l.castTo(old, element, name);
   Value result = createValue<tpu::Pool2DOp>(
-      l, op, Lowering::withElement(resultType, element), {input}, attrs);
+      l, op, Lowering::withElement(resultType, element), {l.lookup(old)},
+      attrs);
   l.map(op->getResult(0), result);
   return true;
 }
@@ -640,21 +645,23 @@ FailureOr<bool> lowerConcat(Lowering &l, top::ConcatOp op) {
     std::optional<mq::UniformQuantizedType> outType =
         l.int8TypeOf(op.getOutput());
     SmallVector<Value> inputs;
+    SmallVector<mq::UniformQuantizedType> types;
     for (Value old : op.getInputs()) {
-      Value v = outType && !old.getDefiningOp<top::WeightOp>()
-                    ? l.quantizedOperand(old, name)
-                    : Value();
-      if (!v) {
+      std::optional<mq::UniformQuantizedType> t =
+          outType && !old.getDefiningOp<top::WeightOp>()
+              ? l.quantizedTypeOf(old)
+              : std::nullopt;
+      if (!t) {
         inputs.clear();
         break;
       }
-      inputs.push_back(v);
+      inputs.push_back(l.lookup(old));
+      types.push_back(*t);
     }
     if (!inputs.empty()) {
       SmallVector<int64_t> multipliers, rshifts;
       bool requant = false;
-      for (Value v : inputs) {
-        mq::UniformQuantizedType t = quantizedOf(v);
+      for (mq::UniformQuantizedType t : types) {
         if (t == *outType) {
           multipliers.push_back(1);
           rshifts.push_back(0);
@@ -680,7 +687,7 @@ FailureOr<bool> lowerConcat(Lowering &l, top::ConcatOp op) {
   Type element = l.floatType(mode);
   SmallVector<Value> operands;
   for (Value v : op.getInputs())
-    operands.push_back(floatOperand(l, v, element, name));
+    operands.push_back(floatOperand(l, v, element));
   Value result = createValue<tpu::ConcatOp>(
       l, op, Lowering::withElement(resultType, element), operands, attrs);
   l.map(op.getOutput(), result);

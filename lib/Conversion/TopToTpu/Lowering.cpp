@@ -91,8 +91,7 @@ static std::string typeSuffix(Type element) {
   return text;
 }
 
-Value Lowering::castTo(Value oldValue, Type element, StringRef userName) {
-  Value value = lookup(oldValue);
+Value Lowering::castValue(Value value, Type element, StringRef userName) {
   if (!value)
     return value;
   auto type = cast<ShapedType>(value.getType());
@@ -122,6 +121,48 @@ Value Lowering::quantizedOperand(Value oldValue, StringRef userName) {
   if (!type)
     return nullptr;
   return castTo(oldValue, *type, userName);
+}
+
+std::optional<mlir::quant::UniformQuantizedType>
+Lowering::quantizedTypeOf(Value oldValue) {
+  if (Value value = lookup(oldValue))
+    if (mlir::quant::UniformQuantizedType q = quantizedOf(value))
+      return q;
+  return int8TypeOf(oldValue);
+}
+
+void Lowering::insertCasts(Operation *op) {
+  auto typed = dyn_cast<TypeInterface>(op);
+  if (!typed || op->getNumResults() == 0)
+    return;
+  Type resultElement =
+      cast<ShapedType>(op->getResult(0).getType()).getElementType();
+  OpBuilder::InsertionGuard guard(builder);
+  builder.setInsertionPoint(op);
+  std::string user = nameOf(op);
+  for (OpOperand &operand : op->getOpOperands()) {
+    OperandRequirement requirement =
+        typed.getOperandRequirement(operand.getOperandNumber());
+    Value value = operand.get();
+    if (meetsRequirement(value.getType(), requirement, resultElement))
+      continue;
+    Value old = origins.lookup(value);
+    if (!old)
+      continue;
+    Type element = resultElement;
+    if (requirement == OperandRequirement::Quantized8) {
+      std::optional<mlir::quant::UniformQuantizedType> q = int8TypeOf(old);
+      if (!q)
+        continue;
+      element = *q;
+    }
+    Value now = value == old && old.getDefiningOp<top::WeightOp>() &&
+                        isa<FloatType>(element)
+                    ? floatWeight(old, element)
+                    : castValue(value, element, user);
+    if (now)
+      operand.set(now);
+  }
 }
 
 const Array *Lowering::weightData(Value oldValue) const {
@@ -228,11 +269,8 @@ void tpuc::lowering::eltwiseRequant(const Lowering &l, ArrayRef<double> factors,
   }
 }
 
-Value tpuc::lowering::floatOperand(Lowering &l, Value old, Type element,
-                                   StringRef user) {
-  if (isa<NoneType>(old.getType()))
-    return l.lookup(old);
+Value tpuc::lowering::floatOperand(Lowering &l, Value old, Type element) {
   if (old.getDefiningOp<top::WeightOp>())
     return l.floatWeight(old, element);
-  return l.castTo(old, element, user);
+  return l.lookup(old);
 }

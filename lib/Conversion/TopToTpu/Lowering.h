@@ -68,6 +68,7 @@ public:
   }
   void map(mlir::Value oldValue, mlir::Value newValue) {
     mapped[oldValue] = newValue;
+    origins.try_emplace(newValue, oldValue);
   }
 
   /// The new value of `oldValue` with element type `element`: as is when it
@@ -76,11 +77,33 @@ public:
   /// `userName` is empty (the model's outputs); one cast per source and
   /// type, named after its first user and shared by the others.
   mlir::Value castTo(mlir::Value oldValue, mlir::Type element,
-                     llvm::StringRef userName);
+                     llvm::StringRef userName) {
+    return castValue(lookup(oldValue), element, userName);
+  }
+  /// castTo for a new value.
+  mlir::Value castValue(mlir::Value value, mlir::Type element,
+                        llvm::StringRef userName);
+  /// Records that the new value `derived` (a reshape of `value`, ...) holds
+  /// the same Top tensor as `value`, so that insertCasts can quantize it.
+  void deriveOrigin(mlir::Value derived, mlir::Value value) {
+    if (mlir::Value old = origins.lookup(value))
+      origins.try_emplace(derived, old);
+  }
   /// The new value of `oldValue` as an 8-bit quantized operand: as is when
   /// it already is one, else cast to int8TypeOf(oldValue); null when it
   /// cannot be (no calibrated range).
   mlir::Value quantizedOperand(mlir::Value oldValue, llvm::StringRef userName);
+  /// The 8-bit type an INT8 op sees `oldValue` in: the type it was lowered
+  /// to when that is one, else int8TypeOf(oldValue) (what insertCasts casts
+  /// it to). Lowering functions read scales here and pass lookup(oldValue).
+  std::optional<mlir::quant::UniformQuantizedType>
+  quantizedTypeOf(mlir::Value oldValue);
+
+  /// Makes every operand of the new Tpu op `op` the type its TypeInterface
+  /// asks for, with casts (castTo) or converted float weights (floatWeight)
+  /// inserted before `op`. An operand that cannot be made so (no calibrated
+  /// range, a value with no Top origin) is left for the verifier to reject.
+  void insertCasts(mlir::Operation *op);
 
   /// The f32 array of an old top.Weight value, or null.
   const Array *weightData(mlir::Value oldValue) const;
@@ -114,6 +137,8 @@ private:
   llvm::StringMap<Mode> qtable;
   mlir::OpBuilder builder;
   llvm::DenseMap<mlir::Value, mlir::Value> mapped;
+  /// new → old, for insertCasts.
+  llvm::DenseMap<mlir::Value, mlir::Value> origins;
   llvm::DenseMap<std::pair<mlir::Value, mlir::Type>, mlir::Value> casts;
   llvm::StringMap<mlir::Value> createdWeights;
 };
@@ -158,12 +183,12 @@ void eltwiseRequant(const Lowering &l, llvm::ArrayRef<double> factors,
                     llvm::SmallVectorImpl<int64_t> &rshifts);
 
 /// A float operand in `element`: a weight converted (Lowering::floatWeight),
-/// an activation cast, none as is.
-mlir::Value floatOperand(Lowering &l, mlir::Value old, mlir::Type element,
-                         llvm::StringRef user);
+/// an activation or none as it was lowered (insertCasts casts it).
+mlir::Value floatOperand(Lowering &l, mlir::Value old, mlir::Type element);
 
 /// A new op of type OpTy at the builder's point, at `old`'s location (so it
-/// keeps the tensor names).
+/// keeps the tensor names), its operands cast to what its TypeInterface asks
+/// (Lowering::insertCasts).
 template <typename OpTy>
 mlir::Operation *createOp(Lowering &l, mlir::Operation *old,
                           mlir::TypeRange resultTypes,
@@ -173,7 +198,9 @@ mlir::Operation *createOp(Lowering &l, mlir::Operation *old,
   state.addOperands(operands);
   state.addTypes(resultTypes);
   state.addAttributes(attrs);
-  return l.getBuilder().create(state);
+  mlir::Operation *op = l.getBuilder().create(state);
+  l.insertCasts(op);
+  return op;
 }
 
 /// createOp for a single result, returned.

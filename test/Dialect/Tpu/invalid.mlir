@@ -824,7 +824,7 @@ func.func @permute_shape(%a: tensor<2x3xf32>) {
 !q = !quant.uniform<i8:f32, 0.02>
 !qb = !quant.uniform<i8:f32, 0.04>
 func.func @permute_type(%a: tensor<2x3x!q>) {
-  // expected-error @+1 {{result element type '!quant.uniform<i8:f32, 4.000000e-02>' differs from the input's '!quant.uniform<i8:f32, 2.000000e-02>' (a data movement keeps the type)}}
+  // expected-error @+1 {{operand type 'tensor<2x3x!quant.uniform<i8:f32, 2.000000e-02>>' differs from the result's element type '!quant.uniform<i8:f32, 4.000000e-02>' (insert a tpu.Cast)}}
   %y = "tpu.Permute"(%a) {order = [1, 0]} : (tensor<2x3x!q>) -> tensor<3x2x!qb>
   return
 }

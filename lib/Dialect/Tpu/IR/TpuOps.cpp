@@ -121,21 +121,14 @@ LogicalResult verifyRequant(Operation *op, std::optional<QuantMode> mode,
   return verifyRequantValues(op, *mode, m, r);
 }
 
-/// A float op has no requant attributes and shares its float type.
-LogicalResult verifyFloat(Operation *op, ArrayRef<Value> operands,
-                          ArrayRef<Attribute> requantAttrs) {
+/// A float op has no requant attributes, and its operands are what its
+/// TypeInterface asks for (the result's float type).
+LogicalResult verifyFloat(Operation *op, ArrayRef<Attribute> requantAttrs) {
   if (llvm::any_of(requantAttrs, [](Attribute a) { return bool(a); }))
     return op->emitOpError(
         "a float result takes no requant attributes (quant_mode, "
         "multiplier, rshift)");
-  Type element = elementOf(op->getResult(0).getType());
-  for (Value operand : operands)
-    if (!isa<NoneType>(operand.getType()) &&
-        elementOf(operand.getType()) != element)
-      return op->emitOpError("operand type ")
-             << operand.getType() << " differs from the result's element "
-             << "type " << element << " (insert a tpu.Cast)";
-  return success();
+  return tpuc::verifyOperandTypes(op);
 }
 
 LogicalResult requireRank(Operation *op, Value value, int64_t rank,
@@ -197,8 +190,7 @@ LogicalResult Conv2DOp::verify() {
       return emitOpError("result must be float or !quant.uniform, got ")
              << output;
     return verifyFloat(
-        *this, {getInput(), getFilter(), getBias()},
-        {getQuantModeAttr(), getMultiplierAttr(), getRshiftAttr()});
+        *this, {getQuantModeAttr(), getMultiplierAttr(), getRshiftAttr()});
   }
   if (!isQuantized(getInput().getType()) ||
       integerBits(getInput().getType()) != 8)
@@ -287,8 +279,7 @@ LogicalResult MatMulOp::verify() {
       return emitOpError("result must be float or !quant.uniform, got ")
              << output;
     return verifyFloat(
-        *this, {getInput(), getRight(), getBias()},
-        {getQuantModeAttr(), getMultiplierAttr(), getRshiftAttr()});
+        *this, {getQuantModeAttr(), getMultiplierAttr(), getRshiftAttr()});
   }
   Type input = getInput().getType(), right = getRight().getType();
   if (!is8BitQuantized(input))
@@ -370,8 +361,7 @@ LogicalResult Pool2DOp::verify() {
       return emitOpError("result must be float or !quant.uniform, got ")
              << output;
     return verifyFloat(
-        *this, {getInput()},
-        {getQuantModeAttr(), getMultiplierAttr(), getRshiftAttr()});
+        *this, {getQuantModeAttr(), getMultiplierAttr(), getRshiftAttr()});
   }
   if (!is8BitQuantized(input))
     return emitOpError("an INT8 result needs an 8-bit quantized input, got ")
@@ -416,8 +406,7 @@ LogicalResult AddOp::verify() {
              << output;
     SmallVector<Value> inputs(getInputs().begin(), getInputs().end());
     return verifyFloat(
-        *this, inputs,
-        {getQuantModeAttr(), getMultipliersAttr(), getRshiftsAttr()});
+        *this, {getQuantModeAttr(), getMultipliersAttr(), getRshiftsAttr()});
   }
   for (Value input : getInputs())
     if (!isQuantized(input.getType()) || integerBits(input.getType()) != 8)
@@ -488,8 +477,7 @@ LogicalResult ConcatOp::verify() {
       return emitOpError("result must be float or !quant.uniform, got ")
              << output;
     return verifyFloat(
-        *this, inputs,
-        {getQuantModeAttr(), getMultipliersAttr(), getRshiftsAttr()});
+        *this, {getQuantModeAttr(), getMultipliersAttr(), getRshiftsAttr()});
   }
   if (!is8BitQuantized(output))
     return emitOpError("result must be 8-bit quantized, got ") << output;
@@ -577,14 +565,10 @@ LogicalResult CastOp::verify() {
 //===----------------------------------------------------------------------===//
 
 namespace {
-/// A data movement keeps the element type (scale and zero point included).
-LogicalResult verifySameElementType(Operation *op, Value input, Value output) {
-  Type in = elementOf(input.getType()), out = elementOf(output.getType());
-  if (in != out)
-    return op->emitOpError("result element type ")
-           << out << " differs from the input's " << in
-           << " (a data movement keeps the type)";
-  return success();
+/// A data movement keeps the element type (scale and zero point included):
+/// its TypeInterface asks for the result's type.
+LogicalResult verifySameElementType(Operation *op) {
+  return tpuc::verifyOperandTypes(op);
 }
 
 /// Ranked, statically shaped tensor types of `op`'s operand / result, or a
@@ -635,8 +619,7 @@ LogicalResult verifyFloatOnly(Operation *op, StringRef int8Form) {
     if (elementOf(result.getType()) != element)
       return op->emitOpError("results must share one float type, got ")
              << result.getType();
-  SmallVector<Value> operands(op->getOperands());
-  return verifyFloat(op, operands, {});
+  return verifyFloat(op, {});
 }
 
 /// Whether `value` is exactly a value of the float type `type`.
@@ -684,7 +667,7 @@ LogicalResult PermuteOp::verify() {
   if (out->getShape() != ArrayRef(expected))
     return emitOpError("result must have shape ")
            << formatShape(expected) << ", got " << *out;
-  return verifySameElementType(*this, getInput(), getOutput());
+  return verifySameElementType(*this);
 }
 
 LogicalResult SliceOp::verify() {
@@ -714,7 +697,7 @@ LogicalResult SliceOp::verify() {
              << " (offset " << offset[d] << ", step " << steps[d] << ", "
              << count << " elements) outside [0, " << dim << ")";
   }
-  return verifySameElementType(*this, getInput(), getOutput());
+  return verifySameElementType(*this);
 }
 
 LogicalResult PadOp::verify() {
@@ -724,7 +707,7 @@ LogicalResult PadOp::verify() {
   FailureOr<RankedTensorType> out = staticTensor(*this, getOutput(), "result");
   if (failed(out))
     return failure();
-  if (failed(verifySameElementType(*this, getInput(), getOutput())))
+  if (failed(verifySameElementType(*this)))
     return failure();
   SmallVector<int64_t> pads = toInts(getPaddings());
   int64_t rank = in->getRank();
@@ -793,7 +776,7 @@ LogicalResult UpsampleOp::verify() {
   if (!in.hasStaticShape() || out.getShape() != ArrayRef(expected))
     return emitOpError("result must have shape ")
            << formatShape(expected) << ", got " << out;
-  return verifySameElementType(*this, getInput(), getOutput());
+  return verifySameElementType(*this);
 }
 
 //===----------------------------------------------------------------------===//
@@ -865,8 +848,7 @@ LogicalResult MulOp::verify() {
       return emitOpError("result must be float or !quant.uniform, got ")
              << output;
     return verifyFloat(
-        *this, {getLhs(), getRhs()},
-        {getQuantModeAttr(), getMultiplierAttr(), getRshiftAttr()});
+        *this, {getQuantModeAttr(), getMultiplierAttr(), getRshiftAttr()});
   }
   if (!is8BitQuantized(output))
     return emitOpError("result must be 8-bit quantized, got ") << output;
@@ -898,7 +880,7 @@ static LogicalResult verifyMaxMin(Operation *op) {
       return op->emitOpError("result must be float or !quant.uniform, got ")
              << output;
     SmallVector<Value> inputs(op->getOperands());
-    return verifyFloat(op, inputs, {});
+    return verifyFloat(op, {});
   }
   if (!is8BitQuantized(output))
     return op->emitOpError("result must be 8-bit quantized, got ") << output;

@@ -11,6 +11,7 @@ include "mlir/IR/OpBase.td"
 include "mlir/IR/AttrTypeBase.td"
 include "mlir/IR/EnumAttr.td"
 include "tpuc/Interfaces/InferenceInterface.td"
+include "tpuc/Interfaces/TypeInterface.td"
 
 def Tpu_Dialect : Dialect {
   let name = "tpu";
@@ -141,11 +142,20 @@ def Tpu_TensorOrNone : AnyTypeOf<[Tpu_Tensor, NoneType]>;
 
 /// Every Tpu op is evaluated bit-exactly by the interpreter
 /// (lib/Dialect/Tpu/Interfaces); `inferenceHooks` lists the optional
-/// InferenceInterface methods ("init", "deinit") the op defines.
+/// InferenceInterface methods ("init", "deinit") the op defines. Every Tpu op
+/// states its operand types through the TypeInterface; an op whose operands
+/// do not follow the default (the result's float type, or any 8-bit
+/// quantized type for a quantized result) passes
+/// `Tpu_OwnOperandTypes` as `typeHooks` and defines getOperandRequirement
+/// (lib/Dialect/Tpu/IR/OperandTypes.cpp).
 class Tpu_Op<string mnemonic, list<Trait> traits = [],
-             list<string> inferenceHooks = []> :
+             list<string> inferenceHooks = [], list<string> typeHooks = []> :
     Op<Tpu_Dialect, mnemonic,
        !listconcat(traits, [DeclareOpInterfaceMethods<InferenceInterface,
-                                                      inferenceHooks>])>;
+                                                      inferenceHooks>,
+                            DeclareOpInterfaceMethods<TypeInterface,
+                                                      typeHooks>])>;
+
+defvar Tpu_OwnOperandTypes = ["getOperandRequirement"];
 
 #endif // TPUC_DIALECT_TPU_IR_TPUBASE

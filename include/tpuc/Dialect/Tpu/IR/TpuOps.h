@@ -9,6 +9,7 @@
 
 #include "tpuc/Dialect/Top/IR/TopOps.h"
 #include "tpuc/Interfaces/InferenceInterface.h"
+#include "tpuc/Interfaces/TypeInterface.h"
 #include "tpuc/Kernels/MatMul.h"
 #include "tpuc/Support/QuantMath.h"
 

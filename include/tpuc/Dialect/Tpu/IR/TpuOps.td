@@ -26,7 +26,8 @@
 include "tpuc/Dialect/Tpu/IR/TpuBase.td"
 include "mlir/Interfaces/SideEffectInterfaces.td"
 
-def Tpu_Conv2DOp : Tpu_Op<"Conv2D", [Pure], ["init", "deinit"]> {
+def Tpu_Conv2DOp : Tpu_Op<"Conv2D", [Pure], ["init", "deinit"],
+                         Tpu_OwnOperandTypes> {
   let summary = "2-D convolution, INT8 with requant or float";
   let description = [{
     NCHW input, OIHW filter (grouped when `group` > 1). In INT8 (a
@@ -81,7 +82,8 @@ def Tpu_Conv2DOp : Tpu_Op<"Conv2D", [Pure], ["init", "deinit"]> {
   let hasVerifier = 1;
 }
 
-def Tpu_MatMulOp : Tpu_Op<"MatMul", [Pure], ["init", "deinit"]> {
+def Tpu_MatMulOp : Tpu_Op<"MatMul", [Pure], ["init", "deinit"],
+                         Tpu_OwnOperandTypes> {
   let summary = "Matrix product, INT8 with per-column requant or float";
   let description = [{
     `output = input x right (+ bias)` with the shapes of `top.MatMul`:
@@ -148,7 +150,7 @@ def Tpu_MatMulOp : Tpu_Op<"MatMul", [Pure], ["init", "deinit"]> {
   }];
 }
 
-def Tpu_Pool2DOp : Tpu_Op<"Pool2D", [Pure]> {
+def Tpu_Pool2DOp : Tpu_Op<"Pool2D", [Pure], [], Tpu_OwnOperandTypes> {
   let summary = "2-D max or average pooling, INT8 or float";
   let description = [{
     NCHW pooling with the windows and output sizes of `top.MaxPool` /
@@ -303,7 +305,7 @@ def Tpu_ConcatOp : Tpu_Op<"Concat", [Pure]> {
   let hasVerifier = 1;
 }
 
-def Tpu_ReshapeOp : Tpu_Op<"Reshape", [Pure]> {
+def Tpu_ReshapeOp : Tpu_Op<"Reshape", [Pure], [], Tpu_OwnOperandTypes> {
   let summary = "Same elements, new shape";
   let description = [{
     The result holds the input's elements in the same row-major order, with
@@ -322,7 +324,7 @@ def Tpu_ReshapeOp : Tpu_Op<"Reshape", [Pure]> {
   let hasVerifier = 1;
 }
 
-def Tpu_RequantIntOp : Tpu_Op<"RequantInt", [Pure]> {
+def Tpu_RequantIntOp : Tpu_Op<"RequantInt", [Pure], [], Tpu_OwnOperandTypes> {
   let summary = "Requantize an integer tensor to INT8";
   let description = [{
     y = sat(requant(x, multiplier[c], rshift[c]) + zp_out) per channel c
@@ -348,7 +350,7 @@ def Tpu_RequantIntOp : Tpu_Op<"RequantInt", [Pure]> {
   let hasVerifier = 1;
 }
 
-def Tpu_LutOp : Tpu_Op<"Lut", [Pure]> {
+def Tpu_LutOp : Tpu_Op<"Lut", [Pure], [], Tpu_OwnOperandTypes> {
   let summary = "256-entry lookup table on an 8-bit tensor";
   let description = [{
     y = table[(uint8)x] (an entry outside the result's storage range is
@@ -367,7 +369,7 @@ def Tpu_LutOp : Tpu_Op<"Lut", [Pure]> {
   let hasVerifier = 1;
 }
 
-def Tpu_CastOp : Tpu_Op<"Cast", [Pure]> {
+def Tpu_CastOp : Tpu_Op<"Cast", [Pure], [], Tpu_OwnOperandTypes> {
   let summary = "Change the element type at a precision boundary";
   let description = [{
     Quantizes (float → `!quant.uniform`: sat(round(x / scale) + zp), with
@@ -399,7 +401,7 @@ def Tpu_CastOp : Tpu_Op<"Cast", [Pure]> {
 // Data movement: any element type, values copied unchanged
 //===----------------------------------------------------------------------===//
 
-def Tpu_PermuteOp : Tpu_Op<"Permute", [Pure]> {
+def Tpu_PermuteOp : Tpu_Op<"Permute", [Pure], [], Tpu_OwnOperandTypes> {
   let summary = "Transposes the dimensions";
   let description = [{
     `output.shape[i] = input.shape[order[i]]`, the data moved accordingly
@@ -424,7 +426,7 @@ def Tpu_PermuteOp : Tpu_Op<"Permute", [Pure]> {
   let hasVerifier = 1;
 }
 
-def Tpu_SliceOp : Tpu_Op<"Slice", [Pure]> {
+def Tpu_SliceOp : Tpu_Op<"Slice", [Pure], [], Tpu_OwnOperandTypes> {
   let summary = "Strided slice with a resolved offset and step per axis";
   let description = [{
     Along every axis d the result takes its dim(d) = n_d elements of the
@@ -457,7 +459,7 @@ def Tpu_SliceOp : Tpu_Op<"Slice", [Pure]> {
   let hasVerifier = 1;
 }
 
-def Tpu_PadOp : Tpu_Op<"Pad", [Pure]> {
+def Tpu_PadOp : Tpu_Op<"Pad", [Pure], [], Tpu_OwnOperandTypes> {
   let summary = "Pads (or crops) every axis";
   let description = [{
     Adds `paddings[i]` elements before and `paddings[rank + i]` after axis
@@ -495,7 +497,7 @@ def Tpu_PadOp : Tpu_Op<"Pad", [Pure]> {
   let hasVerifier = 1;
 }
 
-def Tpu_UpsampleOp : Tpu_Op<"Upsample", [Pure]> {
+def Tpu_UpsampleOp : Tpu_Op<"Upsample", [Pure], [], Tpu_OwnOperandTypes> {
   let summary = "Nearest-neighbour upsampling by integer factors";
   let description = [{
     On an `N x C x H x W` input the result is `N x C x H·scale_h x
@@ -683,7 +685,7 @@ def Tpu_SubOp : Tpu_Op<"Sub", [Pure]> {
   let hasVerifier = 1;
 }
 
-def Tpu_MaxOp : Tpu_Op<"Max", [Pure]> {
+def Tpu_MaxOp : Tpu_Op<"Max", [Pure], [], Tpu_OwnOperandTypes> {
   let summary = "Eltwise maximum of two or more tensors, INT8 or float";
   let description = [{
     The inputs broadcast as in tpu.Mul. In INT8 every input has the
@@ -707,7 +709,7 @@ def Tpu_MaxOp : Tpu_Op<"Max", [Pure]> {
   let hasVerifier = 1;
 }
 
-def Tpu_MinOp : Tpu_Op<"Min", [Pure]> {
+def Tpu_MinOp : Tpu_Op<"Min", [Pure], [], Tpu_OwnOperandTypes> {
   let summary = "Eltwise minimum of two or more tensors, INT8 or float";
   let description = [{
     As tpu.Max, with the minimum: in INT8 the minimum of codes of one
