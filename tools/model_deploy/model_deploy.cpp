@@ -297,7 +297,10 @@ int main(int argc, char **argv) {
   double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
           .count();
-  // The weight file sits next to the .mlir: record its name only.
+  // The pipeline names its final weights (weight-fold's file when an op
+  // folded); they sit next to the .mlir: record the name only.
+  if (std::optional<std::string> lowered = getWeightFile(*module))
+    weightPath = *lowered;
   setWeightFile(*module, llvm::sys::path::filename(weightPath));
   if (llvm::Error err = writeModuleFile(*module, tpuPath))
     return fail(llvm::toString(std::move(err)));

@@ -9,6 +9,7 @@
 #include "tpuc/Dialect/Top/IR/TopOps.h"
 #include "tpuc/Dialect/Top/Transforms/Passes.h"
 #include "tpuc/Dialect/Tpu/IR/TpuOps.h"
+#include "tpuc/Dialect/Tpu/Transforms/Passes.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Quant/QuantOps.h"
@@ -21,6 +22,7 @@ int main(int argc, char **argv) {
   mlir::registerCSEPass();
   tpuc::top::registerTopPasses();
   tpuc::top::registerTopPipelines();
+  tpuc::tpu::registerTpuPasses();
   tpuc::registerConversionPasses();
   tpuc::registerLoweringPipeline();
 

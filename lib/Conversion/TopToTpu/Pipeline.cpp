@@ -6,10 +6,13 @@
 
 #include "tpuc/Conversion/TopToTpu/Passes.h"
 #include "tpuc/Dialect/Top/Transforms/Passes.h"
+#include "tpuc/Dialect/Tpu/Transforms/Passes.h"
 
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Pass/PassOptions.h"
 #include "mlir/Pass/PassRegistry.h"
+#include "llvm/ADT/SmallString.h"
+#include "llvm/Support/Path.h"
 
 using namespace mlir;
 
@@ -47,19 +50,30 @@ void tpuc::buildLoweringPipeline(OpPassManager &pm,
     import.asymmetric = options.asymmetric;
     pm.addPass(top::createImportCalibrationTable(import));
   }
+  // The Top weights the rewrites create sit next to the lowered ones (a
+  // chip- and mode-specific name), not next to the user's model.
+  top::ProcessorTopOptimizeOptions optimize;
+  if (!options.weightFile.empty()) {
+    llvm::SmallString<256> path(options.weightFile);
+    llvm::sys::path::replace_extension(path, "");
+    optimize.weightFileOut = (path + "_top_opt.npz").str();
+  }
+  pm.addPass(top::createProcessorTopOptimize(optimize));
   ConvertTopToTpuOptions convert;
   convert.qtable = options.qtable;
   convert.weightFileOut = options.weightFile;
   convert.quantOutput = options.quantOutput;
   convert.quantInput = options.quantInput;
   pm.addPass(createConvertTopToTpu(convert));
+  // Folded weights go to <lowered weights stem>_fold.npz when any op folds.
+  pm.addPass(tpu::createWeightFold());
 }
 
 void tpuc::registerLoweringPipeline() {
   PassPipelineRegistration<PipelineOptions>(
       "tpuc-lowering-pipeline",
       "What model_deploy runs: processor-assign, import-calibration-table "
-      "(with cali=), convert-top-to-tpu",
+      "(with cali=), processor-top-optimize, convert-top-to-tpu, weight-fold",
       [](OpPassManager &pm, const PipelineOptions &o) {
         LoweringPipelineOptions options;
         options.chip = o.chip;

@@ -23,7 +23,10 @@ namespace tpuc {
 #include "tpuc/Conversion/TopToTpu/Passes.h.inc"
 
 /// What `model_deploy` lowers with: processor-assign, import-calibration-table
-/// (when `calibrationTable` is set), convert-top-to-tpu.
+/// (when `calibrationTable` is set), processor-top-optimize,
+/// convert-top-to-tpu (writing `weightFile` when set), weight-fold (writing
+/// `<weightFile stem>_fold.npz` when an op folds; the module's
+/// `tpuc.weight_file` names the final weights).
 struct LoweringPipelineOptions {
   std::string chip, mode, calibrationTable, qtable, weightFile;
   bool asymmetric = false, quantOutput = false, quantInput = false;
