@@ -73,6 +73,11 @@ static cl::opt<std::string>
                   cl::cat(category));
 static cl::opt<bool> asymmetric("asymmetric", cl::desc("Asymmetric INT8"),
                                 cl::cat(category));
+static cl::opt<bool> matmulPerChannel(
+    "matmul_perchannel",
+    cl::desc("BM1684X: quantize MatMul weights per output column (default: "
+             "one scale for the whole matrix)"),
+    cl::cat(category));
 static cl::opt<bool>
     quantInput("quant_input",
                cl::desc("Feed the INT8 inputs quantized (the model input "
@@ -289,6 +294,7 @@ int main(int argc, char **argv) {
   options.weightFile = weightPath;
   options.quantOutput = quantOutput;
   options.quantInput = quantInput;
+  options.matmulPerChannel = matmulPerChannel;
   mlir::PassManager pm(&context);
   buildLoweringPipeline(pm, options);
   auto start = std::chrono::steady_clock::now();

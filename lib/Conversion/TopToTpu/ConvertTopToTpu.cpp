@@ -215,6 +215,7 @@ struct ConvertTopToTpuPass
     NpzFile outWeights;
     Lowering l(module, *spec, *mode, inWeights, outWeights,
                std::move(qtableModes));
+    l.matmulPerChannel = matmulPerChannel;
     OpBuilder &b = l.getBuilder();
     SmallVector<Operation *> oldOps;
     Operation *terminator = main.getBody().front().getTerminator();

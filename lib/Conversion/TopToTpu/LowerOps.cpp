@@ -37,22 +37,38 @@ namespace {
 /// (`in` without the QAT scales, which come from `oldWeight`'s
 /// `weight_scale`); std::nullopt when the layer must stay float (BM1684
 /// with an input zero point or no fitting shift, a scale count that does
-/// not match).
+/// not match). With `perTensor` (a BM1684X MatMul without QAT scales) every
+/// channel takes the scale max|W|/127 of the whole tensor and the result
+/// one multiplier and shift.
 std::optional<std::pair<ConvQuantResult, tpu::QuantMode>>
-quantizeWeights(const Lowering &l, ConvQuantInput in, Value oldWeight) {
-  SmallVector<double> qatScales;
+quantizeWeights(const Lowering &l, ConvQuantInput in, Value oldWeight,
+                bool perTensor = false) {
+  SmallVector<double> weightScales;
   if (auto w = oldWeight.getDefiningOp<top::WeightOp>())
     if (ArrayAttr scales = w.getWeightScaleAttr())
       for (Attribute s : scales)
-        qatScales.push_back(cast<FloatAttr>(s).getValueAsDouble());
-  if (!qatScales.empty() &&
-      static_cast<int64_t>(qatScales.size()) != in.outChannels)
+        weightScales.push_back(cast<FloatAttr>(s).getValueAsDouble());
+  if (!weightScales.empty() &&
+      static_cast<int64_t>(weightScales.size()) != in.outChannels)
     return std::nullopt;
-  in.weightScales = qatScales;
+  perTensor = perTensor && weightScales.empty() &&
+              l.chip().family == target::Family::BM1684X;
+  if (perTensor) {
+    float maxAbs = 0;
+    for (float w : in.weight)
+      maxAbs = std::max(maxAbs, std::fabs(w));
+    weightScales.assign(in.outChannels, maxAbs / 127.0);
+  }
+  in.weightScales = weightScales;
   switch (l.chip().family) {
-  case target::Family::BM1684X:
-    return std::make_pair(quantizeConvBM1684X(in),
-                          tpu::QuantMode::MultiplierShift);
+  case target::Family::BM1684X: {
+    ConvQuantResult q = quantizeConvBM1684X(in);
+    if (perTensor) { // every channel has the same multiplier and shift
+      q.multiplier.resize(1);
+      q.rshift.resize(1);
+    }
+    return std::make_pair(std::move(q), tpu::QuantMode::MultiplierShift);
+  }
   case target::Family::BM1684: {
     bool ok = true;
     if (in.inZeroPoint != 0)
@@ -479,7 +495,7 @@ bool lowerMatMulInt8(Lowering &l, top::MatMulOp op) {
   in.inScale = inType->getScale();
   in.outScale = outType->getScale();
   in.inZeroPoint = inType->getZeroPoint();
-  auto quantized = quantizeWeights(l, in, op.getRight());
+  auto quantized = quantizeWeights(l, in, op.getRight(), !l.matmulPerChannel);
   if (!quantized)
     return false;
   auto &[q, quantMode] = *quantized;

@@ -124,6 +124,10 @@ public:
   /// The rounding each chip applies when requantizing.
   quant::RoundMode roundMode() const;
 
+  /// Whether BM1684X MatMuls quantize their weights per output column
+  /// (convert-top-to-tpu's `matmul_perchannel`) instead of per tensor.
+  bool matmulPerChannel = false;
+
   /// Ops lowered to a float form because their INT8 form was not possible
   /// (no range, no INT8 lowering), for the report.
   llvm::SmallVector<std::string> floatFallbacks;

@@ -35,6 +35,10 @@ struct PipelineOptions : public PassPipelineOptions<PipelineOptions> {
   Option<bool> quantInput{*this, "quant_input",
                           llvm::cl::desc("Quantized INT8 inputs"),
                           llvm::cl::init(false)};
+  Option<bool> matmulPerChannel{
+      *this, "matmul_perchannel",
+      llvm::cl::desc("BM1684X MatMul weights per output column"),
+      llvm::cl::init(false)};
 };
 } // namespace
 
@@ -64,6 +68,7 @@ void tpuc::buildLoweringPipeline(OpPassManager &pm,
   convert.weightFileOut = options.weightFile;
   convert.quantOutput = options.quantOutput;
   convert.quantInput = options.quantInput;
+  convert.matmulPerChannel = options.matmulPerChannel;
   pm.addPass(createConvertTopToTpu(convert));
   // Folded weights go to <lowered weights stem>_fold.npz when any op folds.
   pm.addPass(tpu::createWeightFold());
@@ -84,6 +89,7 @@ void tpuc::registerLoweringPipeline() {
         options.weightFile = o.weightFile;
         options.quantOutput = o.quantOutput;
         options.quantInput = o.quantInput;
+        options.matmulPerChannel = o.matmulPerChannel;
         buildLoweringPipeline(pm, options);
       });
 }

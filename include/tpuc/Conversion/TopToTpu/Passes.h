@@ -30,6 +30,8 @@ namespace tpuc {
 struct LoweringPipelineOptions {
   std::string chip, mode, calibrationTable, qtable, weightFile;
   bool asymmetric = false, quantOutput = false, quantInput = false;
+  /// BM1684X MatMul weights per output column instead of per tensor.
+  bool matmulPerChannel = false;
 };
 void buildLoweringPipeline(mlir::OpPassManager &pm,
                            const LoweringPipelineOptions &options);

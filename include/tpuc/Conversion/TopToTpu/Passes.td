@@ -65,6 +65,11 @@ def ConvertTopToTpu : Pass<"convert-top-to-tpu", "::mlir::ModuleOp"> {
     Option<"quantInput", "quant_input", "bool", /*default=*/"false",
            "Feed the INT8 inputs quantized: the function argument takes the "
            "input's INT8 type">,
+    Option<"matmulPerChannel", "matmul_perchannel", "bool",
+           /*default=*/"false",
+           "BM1684X: quantize a MatMul's constant right operand per output "
+           "column (default: one scale max|W|/127 for the whole matrix; "
+           "QAT weight scales are always per column)">,
   ];
   let dependentDialects = ["::tpuc::tpu::TpuDialect",
                            "::tpuc::top::TopDialect",
