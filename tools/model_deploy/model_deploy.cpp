@@ -303,10 +303,16 @@ int main(int argc, char **argv) {
   double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
           .count();
-  // The pipeline names its final weights (weight-fold's file when an op
-  // folded); they sit next to the .mlir: record the name only.
+  // One weight file next to the .mlir: weight-fold's, when an op folded,
+  // replaces the lowering's under <prefix>_tpu_weights.npz, and
+  // processor-top-optimize's intermediate goes (the lowering copied what it
+  // kept). The module records the name only.
   if (std::optional<std::string> lowered = getWeightFile(*module))
-    weightPath = *lowered;
+    if (*lowered != weightPath)
+      if (std::error_code ec = llvm::sys::fs::rename(*lowered, weightPath))
+        return fail("cannot rename " + *lowered + " to " + weightPath + ": " +
+                    ec.message());
+  llvm::sys::fs::remove(topOptimizeWeightFile(weightPath));
   setWeightFile(*module, llvm::sys::path::filename(weightPath));
   if (llvm::Error err = writeModuleFile(*module, tpuPath))
     return fail(llvm::toString(std::move(err)));

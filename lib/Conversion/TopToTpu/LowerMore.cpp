@@ -529,10 +529,5 @@ FailureOr<bool> tpuc::lowering::lowerMoreOp(Lowering &l, Operation *op) {
         return lowerEltwise<tpu::MinOp>(
             l, min, [&] { return lowerMaxMinInt8(l, min, /*isMax=*/false); });
       })
-      .Default([&](Operation *other) -> FailureOr<bool> {
-        FailureOr<bool> lowered = lowerActive(l, other);
-        if (failed(lowered) || *lowered)
-          return lowered;
-        return lowerExtraOp(l, other);
-      });
+      .Default([&](Operation *other) { return lowerActive(l, other); });
 }

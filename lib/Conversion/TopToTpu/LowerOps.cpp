@@ -724,9 +724,8 @@ FailureOr<bool> lowerReshape(Lowering &l, top::ReshapeOp op) {
   return true;
 }
 
-} // namespace
-
-FailureOr<bool> tpuc::lowering::lowerOp(Lowering &l, Operation *op) {
+/// The families above, then lowerMoreOp's.
+FailureOr<bool> lowerFamily(Lowering &l, Operation *op) {
   if (auto conv = dyn_cast<top::ConvOp>(op))
     return lowerConv(l, conv);
   if (auto add = dyn_cast<top::AddOp>(op))
@@ -748,4 +747,15 @@ FailureOr<bool> tpuc::lowering::lowerOp(Lowering &l, Operation *op) {
   if (isElementwiseUnary(op) && l.modeOf(op) == Mode::INT8)
     return lowerUnary(l, op);
   return lowerMoreOp(l, op);
+}
+
+} // namespace
+
+FailureOr<bool> tpuc::lowering::lowerOp(Lowering &l, Operation *op) {
+  // An op its family leaves (a non-spatial Reduce, a linear Interp, ...)
+  // may still have a form in LowerExtra.cpp.
+  FailureOr<bool> lowered = lowerFamily(l, op);
+  if (failed(lowered) || *lowered)
+    return lowered;
+  return lowerExtraOp(l, op);
 }

@@ -158,7 +158,7 @@ mlir::FailureOr<bool> lowerOp(Lowering &lowering, mlir::Operation *op);
 /// lowerOp.
 mlir::FailureOr<bool> lowerMoreOp(Lowering &lowering, mlir::Operation *op);
 
-/// The lowering of the ops lowerMoreOp hands on (LowerExtra.cpp); same
+/// The lowering of the ops lowerOp's families leave (LowerExtra.cpp); same
 /// contract as lowerOp.
 mlir::FailureOr<bool> lowerExtraOp(Lowering &lowering, mlir::Operation *op);
 

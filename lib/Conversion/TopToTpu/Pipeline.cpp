@@ -42,6 +42,12 @@ struct PipelineOptions : public PassPipelineOptions<PipelineOptions> {
 };
 } // namespace
 
+std::string tpuc::topOptimizeWeightFile(llvm::StringRef weightFile) {
+  llvm::SmallString<256> path(weightFile);
+  llvm::sys::path::replace_extension(path, "");
+  return (path + "_top_opt.npz").str();
+}
+
 void tpuc::buildLoweringPipeline(OpPassManager &pm,
                                  const LoweringPipelineOptions &options) {
   top::ProcessorAssignOptions assign;
@@ -57,11 +63,8 @@ void tpuc::buildLoweringPipeline(OpPassManager &pm,
   // The Top weights the rewrites create sit next to the lowered ones (a
   // chip- and mode-specific name), not next to the user's model.
   top::ProcessorTopOptimizeOptions optimize;
-  if (!options.weightFile.empty()) {
-    llvm::SmallString<256> path(options.weightFile);
-    llvm::sys::path::replace_extension(path, "");
-    optimize.weightFileOut = (path + "_top_opt.npz").str();
-  }
+  if (!options.weightFile.empty())
+    optimize.weightFileOut = topOptimizeWeightFile(options.weightFile);
   pm.addPass(top::createProcessorTopOptimize(optimize));
   ConvertTopToTpuOptions convert;
   convert.qtable = options.qtable;

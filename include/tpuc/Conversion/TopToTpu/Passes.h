@@ -35,6 +35,10 @@ struct LoweringPipelineOptions {
 };
 void buildLoweringPipeline(mlir::OpPassManager &pm,
                            const LoweringPipelineOptions &options);
+/// The intermediate weights processor-top-optimize writes in that pipeline:
+/// `<weightFile stem>_top_opt.npz` (not needed once lowered: the lowering
+/// copies the weights it keeps).
+std::string topOptimizeWeightFile(llvm::StringRef weightFile);
 
 /// Registers `tpuc-lowering-pipeline="chip=… mode=… cali=… qtable=…
 /// asymmetric=… weight_file=…"`.

@@ -122,8 +122,9 @@ module @nofold attributes {tpuc.state = "TPU_LOWERED", tpuc.chip = "bm1684x", tp
 // In the lowering pipeline weight-fold runs after convert-top-to-tpu: a Top
 // Add of a lower-rank weight lowers to a tpu.Reshape of the weight, which
 // folds into the weight `c_add_r4`; the module names <weight_file>_fold.npz.
-// model_deploy records that file next to its .mlir, and its run on the
-// deployed module reproduces the Top outputs.
+// model_deploy keeps one weight file, <prefix>_tpu_weights.npz (the folded
+// one), next to its .mlir, and its run on the deployed module reproduces the
+// Top outputs.
 // RUN: cd %t && %python -c "import numpy as np; r = np.random.default_rng(6); np.savez('tw.npz', c=r.uniform(-1, 1, (3, 1, 1)).astype('f4')); np.savez('tin.npz', x=(2 * r.standard_normal((1, 3, 4, 4))).astype('f4'))"
 // RUN: cd %t && tpuc-opt top.mlir --tpuc-lowering-pipeline="chip=bm1684x mode=F32 weight_file=tpu_w.npz" --mlir-print-debuginfo --mlir-print-local-scope | FileCheck %s --check-prefix=PIPE
 // RUN: cd %t && test -f tpu_w.npz && test -f tpu_w_fold.npz
@@ -132,6 +133,7 @@ module @nofold attributes {tpuc.state = "TPU_LOWERED", tpuc.chip = "bm1684x", tp
 // RUN: FileCheck %s --check-prefix=DEPLOY < %t/deploy.out
 // RUN: FileCheck %s --check-prefix=WROTE < %t/deploy.err
 // RUN: grep -o 'tpuc.weight_file = "[^"]*"' %t/out/m_bm1684x_f32_tpu.mlir | FileCheck %s --check-prefix=RECORDED
+// RUN: ls %t/out | FileCheck %s --check-prefix=FILES
 // RUN: cd %t && model_runner --input tin.npz --model out/m_bm1684x_f32_tpu.mlir --output deployed.npz
 // RUN: npz_tool compare %t/deployed.npz %t/top_out.npz | FileCheck %s --check-prefix=DEPLOYED
 
@@ -143,8 +145,12 @@ module @nofold attributes {tpuc.state = "TPU_LOWERED", tpuc.chip = "bm1684x", tp
 // PIPE-NOT: "tpu.Reshape"
 // DEPLOY: [add] EQUAL [PASSED]
 // DEPLOY: npz compare PASSED
-// WROTE: wrote out/m_bm1684x_f32_tpu.mlir and out/m_bm1684x_f32_tpu_weights_fold.npz
-// RECORDED: tpuc.weight_file = "m_bm1684x_f32_tpu_weights_fold.npz"
+// WROTE: wrote out/m_bm1684x_f32_tpu.mlir and out/m_bm1684x_f32_tpu_weights.npz
+// RECORDED: tpuc.weight_file = "m_bm1684x_f32_tpu_weights.npz"
+// FILES: m_bm1684x_f32_tpu.mlir
+// FILES-NEXT: m_bm1684x_f32_tpu_outputs.npz
+// FILES-NEXT: m_bm1684x_f32_tpu_weights.npz
+// FILES-NOT: npz
 // DEPLOYED: [add] EQUAL [PASSED]
 // DEPLOYED: npz compare PASSED
 module @m attributes {tpuc.weight_file = "tw.npz"} {
