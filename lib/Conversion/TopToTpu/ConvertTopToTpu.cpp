@@ -274,16 +274,15 @@ struct ConvertTopToTpuPass
                                    main.getBody().front().getArgumentTypes(),
                                    ValueRange(results).getTypes()));
 
-    // The f32 weights still used travel to the new file as they are.
-    main.walk([&](top::WeightOp weight) {
-      std::string name = nameOf(weight);
-      if (!outWeights.contains(name))
-        if (const Array *array = inWeights.lookup(name))
-          outWeights.set(name, *array);
-    });
-    if (llvm::Error err = outWeights.save(outPath))
-      return module.emitError() << llvm::toString(std::move(err));
-    setWeightFile(module, outPath);
+    // The lowered weights and the f32 weights still used, as they are.
+    if (failed(writeModuleWeights(
+            module,
+            [&](StringRef name) {
+              const Array *array = outWeights.lookup(name);
+              return array ? array : inWeights.lookup(name);
+            },
+            weightFile.value_or(""), outPath, "")))
+      return failure();
     setState(module, ModuleState::TpuLowered);
 
     if (!l.floatFallbacks.empty()) {

@@ -5,6 +5,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "tpuc/Dialect/Top/IR/Module.h"
+#include "tpuc/Dialect/Top/IR/TopOps.h"
 #include "tpuc/Support/File.h"
 
 #include "mlir/Dialect/Quant/QuantTypes.h"
@@ -89,7 +90,39 @@ std::optional<std::string> getWeightFile(ModuleOp module) {
 }
 
 void setWeightFile(ModuleOp module, StringRef path) {
-  module->setAttr(attr::kWeightFile, StringAttr::get(module.getContext(), path));
+  module->setAttr(attr::kWeightFile,
+                  StringAttr::get(module.getContext(), path));
+}
+
+LogicalResult
+writeModuleWeights(ModuleOp module,
+                   llvm::function_ref<const Array *(StringRef)> lookup,
+                   StringRef inPath, StringRef outPath, StringRef suffix) {
+  NpzFile weights;
+  LogicalResult copied = success();
+  module.walk([&](top::WeightOp weight) {
+    std::string name = getName(weight.getOperation());
+    const Array *array = lookup(name);
+    if (!array) {
+      copied = weight.emitError("weight '")
+               << name << "' is not in the weight file " << inPath;
+      return WalkResult::interrupt();
+    }
+    weights.set(name, *array);
+    return WalkResult::advance();
+  });
+  if (failed(copied))
+    return failure();
+  std::string path = outPath.str();
+  if (path.empty()) {
+    llvm::SmallString<256> stem(inPath);
+    llvm::sys::path::replace_extension(stem, "");
+    path = (stem + suffix).str();
+  }
+  if (llvm::Error err = weights.save(path))
+    return module.emitError() << llvm::toString(std::move(err));
+  setWeightFile(module, path);
+  return success();
 }
 
 std::string resolveWeightFile(ModuleOp module, StringRef path) {
@@ -101,7 +134,8 @@ std::string resolveWeightFile(ModuleOp module, StringRef path) {
     if (!fused.getLocations().empty())
       loc = fused.getLocations().front();
   if (auto file = dyn_cast<FileLineColLoc>(loc)) {
-    SmallString<256> candidate(llvm::sys::path::parent_path(file.getFilename()));
+    SmallString<256> candidate(
+        llvm::sys::path::parent_path(file.getFilename()));
     llvm::sys::path::append(candidate, path);
     if (llvm::sys::fs::exists(candidate))
       return std::string(candidate);

@@ -613,32 +613,13 @@ struct ProcessorTopOptimizePass
 
     // Every weight the module uses, the new ones and the old ones as they
     // were, in the module's order.
-    NpzFile outWeights;
-    LogicalResult copied = success();
-    module.walk([&](WeightOp weight) {
-      std::string name = tpuc::getName(weight.getOperation());
-      const Array *array = created.lookup(name);
-      if (!array)
-        array = inWeights.lookup(name);
-      if (!array) {
-        copied = weight.emitError("weight '")
-                 << name << "' is not in the weight file " << inPath;
-        return;
-      }
-      outWeights.set(name, *array);
-    });
-    if (failed(copied))
-      return failure();
-    std::string outPath = weightFileOut;
-    if (outPath.empty()) {
-      SmallString<256> path(inPath);
-      llvm::sys::path::replace_extension(path, "");
-      outPath = (path + "_opt.npz").str();
-    }
-    if (llvm::Error err = outWeights.save(outPath))
-      return module.emitError() << llvm::toString(std::move(err));
-    setWeightFile(module, outPath);
-    return success();
+    return writeModuleWeights(
+        module,
+        [&](StringRef name) {
+          const Array *array = created.lookup(name);
+          return array ? array : inWeights.lookup(name);
+        },
+        inPath, weightFileOut, "_opt.npz");
   }
 };
 

@@ -276,30 +276,9 @@ LogicalResult WeightFoldPass::runOn(ModuleOp module) {
       weight->erase();
 
   // Every weight the module still uses, in the module's order.
-  NpzFile outWeights;
-  LogicalResult copied = success();
-  module.walk([&](top::WeightOp weight) {
-    std::string name = tpuc::getName(weight.getOperation());
-    const Array *array = lookup(name);
-    if (!array) {
-      copied = weight.emitError("weight '")
-               << name << "' is not in the weight file " << inPath;
-      return;
-    }
-    outWeights.set(name, *array);
-  });
-  if (failed(copied))
-    return failure();
-  std::string outPath = weightFileOut;
-  if (outPath.empty()) {
-    SmallString<256> path(inPath);
-    llvm::sys::path::replace_extension(path, "");
-    outPath = (path + "_fold.npz").str();
-  }
-  if (llvm::Error err = outWeights.save(outPath))
-    return module.emitError() << llvm::toString(std::move(err));
-  setWeightFile(module, outPath);
-  return success();
+  return writeModuleWeights(
+      module, [&](StringRef name) { return lookup(name); }, inPath,
+      weightFileOut, "_fold.npz");
 }
 
 } // namespace

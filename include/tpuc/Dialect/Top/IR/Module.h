@@ -62,6 +62,18 @@ void setWeightFile(mlir::ModuleOp module, llvm::StringRef path);
 /// was parsed from.
 std::string resolveWeightFile(mlir::ModuleOp module, llvm::StringRef path);
 
+/// Passes that create weights end with this: writes every top.Weight the
+/// module still uses, in the module's order, to a new npz and records it as
+/// the module's weight file. Each array comes from `lookup` (the pass's new
+/// arrays, then the old file's); the file is `outPath`, or `<inPath
+/// stem><suffix>` when that is empty. Fails at a weight `lookup` does not
+/// know, or when the file cannot be written.
+mlir::LogicalResult
+writeModuleWeights(mlir::ModuleOp module,
+                   llvm::function_ref<const Array *(llvm::StringRef)> lookup,
+                   llvm::StringRef inPath, llvm::StringRef outPath,
+                   llvm::StringRef suffix);
+
 /// Tools that read a module from `mlirPath` call this once: a relative
 /// weight file that does not exist relative to the working directory is
 /// rewritten as a path next to `mlirPath`, where the tools write it.
