@@ -9,6 +9,7 @@
 #include "Common.h"
 
 #include "tpuc/Kernels/Activation.h"
+#include "tpuc/Kernels/Elementwise.h"
 
 #include <cmath>
 
@@ -190,6 +191,6 @@ LogicalResult PReluOp::inference(InferenceParameter &p) {
   ArrayRef<int64_t> shape = shapeOf(getInput());
   broadcastElements<2>({p.inputs[0], p.inputs[1]}, {shape, shapeOf(getSlope())},
                        shape, p.outputs[0],
-                       [](float x, float s) { return x >= 0.0f ? x : s * x; });
+                       [](float x, float s) { return kernels::prelu(x, s); });
   return success();
 }

@@ -8,6 +8,8 @@
 
 #include "Common.h"
 
+#include "tpuc/Kernels/Elementwise.h"
+
 #include "mlir/IR/PatternMatch.h"
 #include <cmath>
 
@@ -115,10 +117,10 @@ int64_t DivOp::getFlops() { return elementwiseFlops(*this, 1); }
 LogicalResult DivOp::inference(InferenceParameter &p) {
   if (getInteger())
     return evalBinary(*this, p, [](float a, float b) {
-      return static_cast<float>(
-          std::trunc(static_cast<double>(a) / static_cast<double>(b)));
+      return kernels::divideIntegers(a, b);
     });
-  return evalBinary(*this, p, [](float a, float b) { return a / b; });
+  return evalBinary(*this, p,
+                    [](float a, float b) { return kernels::divide(a, b); });
 }
 
 //===----------------------------------------------------------------------===//
@@ -136,10 +138,8 @@ LogicalResult PowOp::inferShapes() {
 int64_t PowOp::getFlops() { return elementwiseFlops(*this, 1); }
 
 LogicalResult PowOp::inference(InferenceParameter &p) {
-  return evalBinary(*this, p, [](float a, float b) {
-    return static_cast<float>(
-        std::pow(static_cast<double>(a), static_cast<double>(b)));
-  });
+  return evalBinary(*this, p,
+                    [](float a, float b) { return kernels::power(a, b); });
 }
 
 //===----------------------------------------------------------------------===//

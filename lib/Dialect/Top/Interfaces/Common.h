@@ -9,6 +9,7 @@
 
 #include "tpuc/Dialect/Top/IR/TopOps.h"
 
+#include "tpuc/Kernels/DataMovement.h"
 #include "tpuc/Support/Parallel.h"
 
 #include "mlir/IR/BuiltinAttributes.h"
@@ -415,49 +416,12 @@ inline AxisExtents axisExtents(llvm::ArrayRef<int64_t> shape, int64_t axis) {
 /// Copies a strided view of `in` into the dense row-major `out`:
 /// out[i_0, ..., i_k] = in[offset + sum_d i_d * inStrides[d]]. Strides may be
 /// 0 (broadcast) or negative (reversed axis). Permutes, slices, tiles and
-/// broadcasts are all such views.
+/// broadcasts are all such views. The kernel is shared with the Tpu data
+/// movements (tpuc/Kernels/DataMovement.h).
 inline void stridedCopy(const float *in, int64_t offset,
                         llvm::ArrayRef<int64_t> outShape,
                         llvm::ArrayRef<int64_t> inStrides, float *out) {
-  size_t rank = outShape.size();
-  if (rank == 0) {
-    out[0] = in[offset];
-    return;
-  }
-  int64_t inner = outShape[rank - 1], step = inStrides[rank - 1];
-  int64_t outer = 1;
-  for (size_t d = 0; d + 1 < rank; ++d)
-    outer *= outShape[d];
-  int64_t grain = chooseGrain(
-      outer, std::max<int64_t>(1, kElementwiseGrain / std::max<int64_t>(
-                                                          inner, 1)));
-  parallelFor(0, outer, grain, [&](int64_t lo, int64_t hi) {
-    // The index and input offset of row `lo`.
-    llvm::SmallVector<int64_t> index(rank - 1, 0);
-    int64_t base = offset;
-    for (int64_t d = static_cast<int64_t>(rank) - 2, r = lo; d >= 0; --d) {
-      index[d] = r % outShape[d];
-      r /= outShape[d];
-      base += index[d] * inStrides[d];
-    }
-    for (int64_t o = lo; o < hi; ++o) {
-      float *dst = out + o * inner;
-      const float *src = in + base;
-      if (step == 1)
-        std::copy(src, src + inner, dst);
-      else
-        for (int64_t j = 0; j < inner; ++j)
-          dst[j] = src[j * step];
-      // Advance the row index, last dimension fastest.
-      for (int64_t d = static_cast<int64_t>(rank) - 2; d >= 0; --d) {
-        base += inStrides[d];
-        if (++index[d] < outShape[d])
-          break;
-        base -= inStrides[d] * outShape[d];
-        index[d] = 0;
-      }
-    }
-  });
+  kernels::stridedCopy(in, offset, outShape, inStrides, out);
 }
 
 /// Whether `value` is used by a terminator (returned by its function). A

@@ -7,7 +7,7 @@
 #include "Common.h"
 #include "Window.h"
 
-#include "tpuc/Support/Parallel.h"
+#include "tpuc/Kernels/Deconv.h"
 
 using namespace mlir;
 using namespace tpuc;
@@ -91,65 +91,26 @@ LogicalResult DeconvOp::inference(InferenceParameter &p) {
   ArrayRef<int64_t> inShape = shapeOf(getInput());
   ArrayRef<int64_t> outShape = shapeOf(getOutput());
   bool is1d = inShape.size() == 3;
-  int64_t n = inShape[0], ic = inShape[1];
-  int64_t ih = is1d ? 1 : inShape[2], iw = inShape.back();
-  int64_t oc = outShape[1];
-  int64_t oh = is1d ? 1 : outShape[2], ow = outShape.back();
   auto [kernel, strides, pads, dil] = getWindowParams(*this);
-  int64_t kh = is1d ? 1 : kernel[0], kw = kernel.back();
-  int64_t sh = is1d ? 1 : strides[0], sw = strides.back();
-  int64_t dh = is1d ? 1 : dil[0], dw = dil.back();
-  int64_t pt = is1d ? 0 : pads[0], pl = is1d ? pads[0] : pads[1];
-  int64_t group = static_cast<int64_t>(getGroup());
-  int64_t icg = ic / group, ocg = oc / group;
-  bool doRelu = getDoRelu();
-  double limit = getReluLimit().convertToDouble();
-
-  // For every kernel column kx, the input columns [x0, x1) that land in the
-  // output: 0 <= x * sw - pl + kx * dw < ow.
-  SmallVector<int64_t> colFirst(kw), colLast(kw);
-  for (int64_t kx = 0; kx < kw; ++kx) {
-    int64_t offset = kx * dw - pl;
-    colFirst[kx] = offset >= 0 ? 0 : (-offset + sw - 1) / sw;
-    colLast[kx] = std::min(iw, (ow - offset + sw - 1) / sw);
-  }
-
-  const float *in = p.inputs[0];
-  const float *w = p.inputs[1];
-  const float *bias = p.inputs[2];
-  float *out = p.outputs[0];
-  // Each (n, oc) output plane gathers from its group's input channels; the
-  // planes are independent, so the sum order does not depend on threads.
-  int64_t macsPerPlane = icg * kh * kw * ih * iw;
-  int64_t grain = chooseGrain(
-      n * oc, std::max<int64_t>(1, 65536 / std::max<int64_t>(1, macsPerPlane)));
-  parallelFor(0, n * oc, grain, [&](int64_t lo, int64_t hi) {
-    for (int64_t plane = lo; plane < hi; ++plane) {
-      int64_t b = plane / oc, o = plane % oc;
-      int64_t g = o / ocg, og = o % ocg;
-      float *dst = out + plane * oh * ow;
-      std::fill(dst, dst + oh * ow, bias ? bias[o] : 0.0f);
-      for (int64_t c = 0; c < icg; ++c) {
-        int64_t channel = g * icg + c;
-        const float *src = in + (b * ic + channel) * ih * iw;
-        const float *kern = w + (channel * ocg + og) * kh * kw;
-        for (int64_t ky = 0; ky < kh; ++ky)
-          for (int64_t y = 0; y < ih; ++y) {
-            int64_t oy = y * sh - pt + ky * dh;
-            if (oy < 0 || oy >= oh)
-              continue;
-            const float *srcRow = src + y * iw;
-            float *dstRow = dst + oy * ow;
-            for (int64_t kx = 0; kx < kw; ++kx) {
-              float wv = kern[ky * kw + kx];
-              int64_t offset = kx * dw - pl;
-              for (int64_t x = colFirst[kx]; x < colLast[kx]; ++x)
-                dstRow[x * sw + offset] += wv * srcRow[x];
-            }
-          }
-      }
-      applyRelu(dst, oh * ow, doRelu, limit);
-    }
-  });
+  kernels::DeconvShape s;
+  s.n = inShape[0];
+  s.ic = inShape[1];
+  s.ih = is1d ? 1 : inShape[2];
+  s.iw = inShape.back();
+  s.oc = outShape[1];
+  s.oh = is1d ? 1 : outShape[2];
+  s.ow = outShape.back();
+  s.kh = is1d ? 1 : kernel[0];
+  s.kw = kernel.back();
+  s.sh = is1d ? 1 : strides[0];
+  s.sw = strides.back();
+  s.dh = is1d ? 1 : dil[0];
+  s.dw = dil.back();
+  s.pt = is1d ? 0 : pads[0];
+  s.pl = is1d ? pads[0] : pads[1];
+  s.group = static_cast<int64_t>(getGroup());
+  s.doRelu = getDoRelu();
+  s.reluLimit = getReluLimit().convertToDouble();
+  kernels::deconv(p.inputs[0], p.inputs[1], p.inputs[2], p.outputs[0], s);
   return success();
 }

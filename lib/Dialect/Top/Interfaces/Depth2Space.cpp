@@ -64,31 +64,8 @@ int64_t Depth2SpaceOp::getFlops() { return 0; }
 
 LogicalResult Depth2SpaceOp::inference(InferenceParameter &p) {
   // Both directions are a transpose of a 6-D view of the input.
-  ArrayRef<int64_t> in = shapeOf(getInput());
-  int64_t n = in[0], c = in[1], h = in[2], w = in[3], b = getBlock();
-  bool crd = getMode() == "CRD";
-  SmallVector<int64_t> view, order;
-  if (!getIsInverse()) {
-    int64_t oc = c / (b * b);
-    // DCR: [n, b, b, oc, h, w] -> [n, oc, h, b, w, b].
-    // CRD: [n, oc, b, b, h, w] -> [n, oc, h, b, w, b].
-    view = crd ? SmallVector<int64_t>{n, oc, b, b, h, w}
-               : SmallVector<int64_t>{n, b, b, oc, h, w};
-    order = crd ? SmallVector<int64_t>{0, 1, 4, 2, 5, 3}
-                : SmallVector<int64_t>{0, 3, 4, 1, 5, 2};
-  } else {
-    // [n, c, h/b, b, w/b, b] -> DCR: [n, b, b, c, h/b, w/b],
-    //                           CRD: [n, c, b, b, h/b, w/b].
-    view = {n, c, h / b, b, w / b, b};
-    order = crd ? SmallVector<int64_t>{0, 1, 3, 5, 2, 4}
-                : SmallVector<int64_t>{0, 3, 5, 1, 2, 4};
-  }
-  SmallVector<int64_t> strides = stridesOf(view);
-  SmallVector<int64_t> outShape, viewStrides;
-  for (int64_t d : order) {
-    outShape.push_back(view[d]);
-    viewStrides.push_back(strides[d]);
-  }
-  stridedCopy(p.inputs[0], 0, outShape, viewStrides, p.outputs[0]);
+  kernels::StridedView view = kernels::depth2SpaceView(
+      shapeOf(getInput()), getBlock(), getMode() == "CRD", getIsInverse());
+  stridedCopy(p.inputs[0], 0, view.shape, view.strides, p.outputs[0]);
   return success();
 }

@@ -6,7 +6,7 @@
 
 #include "Common.h"
 
-#include <cmath>
+#include <vector>
 
 using namespace mlir;
 using namespace tpuc;
@@ -40,23 +40,14 @@ LogicalResult GatherOp::inference(InferenceParameter &p) {
   AxisExtents extents = axisExtents(shape, static_cast<int64_t>(getAxis()));
   int64_t axis = extents.axis, outer = extents.outer, inner = extents.inner;
   int64_t dim = shape[axis];
-  int64_t count = numElements(getIndices());
   // Resolve the indices once.
-  SmallVector<int64_t> index(count);
-  for (int64_t j = 0; j < count; ++j) {
-    float v = p.inputs[1][j];
-    // Checked in float first: the cast of a NaN or a huge value is undefined.
-    int64_t i =
-        v >= -dim && v < dim ? static_cast<int64_t>(std::nearbyint(v)) : dim;
-    if (i < -dim || i >= dim)
-      return emitOpError("index ")
-             << v << " is out of range for axis " << axis << " of size " << dim;
-    index[j] = i < 0 ? i + dim : i;
-  }
-  for (int64_t o = 0; o < outer; ++o)
-    for (int64_t j = 0; j < count; ++j) {
-      const float *src = p.inputs[0] + (o * dim + index[j]) * inner;
-      std::copy(src, src + inner, p.outputs[0] + (o * count + j) * inner);
-    }
+  std::vector<int64_t> index;
+  int64_t bad = kernels::resolveGatherIndices(
+      p.inputs[1], numElements(getIndices()), dim, index);
+  if (bad >= 0)
+    return emitOpError("index ")
+           << p.inputs[1][bad] << " is out of range for axis " << axis
+           << " of size " << dim;
+  kernels::gather(p.inputs[0], outer, dim, inner, index, p.outputs[0]);
   return success();
 }

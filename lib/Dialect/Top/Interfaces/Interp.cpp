@@ -6,6 +6,8 @@
 
 #include "Common.h"
 
+#include "tpuc/Kernels/Interp.h"
+
 #include <cmath>
 
 using namespace mlir;
@@ -79,107 +81,19 @@ int64_t InterpOp::getFlops() {
   return numElements(getOutput()) * 3 * (shapeOf(getOutput()).size() - 2);
 }
 
-namespace {
-/// How each output index of one axis reads the input: the two neighbours
-/// and the weight of the second (0 for nearest).
-struct AxisTaps {
-  SmallVector<int64_t> lo, hi;
-  SmallVector<float> weight;
-};
-} // namespace
-
-static AxisTaps computeTaps(int64_t in, int64_t out, double scale,
-                            StringRef mode, StringRef coord,
-                            StringRef nearest) {
-  AxisTaps taps;
-  // ONNX measures the resized axis as in * scale, not as the rounded output
-  // size (they differ for scales that do not divide evenly).
-  double resized = double(in) * scale;
-  for (int64_t x = 0; x < out; ++x) {
-    double c;
-    if (coord == "align_corners")
-      c = out == 1 ? 0.0 : double(x) * double(in - 1) / (resized - 1.0);
-    else if (coord == "asymmetric")
-      c = double(x) / scale;
-    else if (coord == "tf_half_pixel_for_nearest")
-      c = (double(x) + 0.5) / scale;
-    else if (coord == "pytorch_half_pixel")
-      c = resized > 1.0 ? (double(x) + 0.5) / scale - 0.5 : 0.0;
-    else // half_pixel
-      c = (double(x) + 0.5) / scale - 0.5;
-    if (mode == "nearest") {
-      double r;
-      double fl = std::floor(c);
-      if (nearest == "floor")
-        r = fl;
-      else if (nearest == "ceil")
-        r = std::ceil(c);
-      else if (nearest == "simple")
-        r = scale < 1.0 ? std::ceil(c) : fl;
-      else if (c - fl == 0.5)
-        r = nearest == "round_prefer_ceil" ? fl + 1.0 : fl;
-      else
-        r = std::round(c);
-      int64_t i =
-          static_cast<int64_t>(std::clamp(r, 0.0, static_cast<double>(in - 1)));
-      taps.lo.push_back(i);
-      taps.hi.push_back(i);
-      taps.weight.push_back(0.0f);
-      continue;
-    }
-    c = std::clamp(c, 0.0, static_cast<double>(in - 1));
-    int64_t lo = static_cast<int64_t>(c);
-    int64_t hi = std::min(lo + 1, in - 1);
-    taps.lo.push_back(lo);
-    taps.hi.push_back(hi);
-    taps.weight.push_back(static_cast<float>(c - double(lo)));
-  }
-  return taps;
-}
-
 LogicalResult InterpOp::inference(InferenceParameter &p) {
-  // Both modes are separable: resize one spatial axis at a time.
-  SmallVector<int64_t> shape(shapeOf(getInput()));
-  ArrayRef<int64_t> outShape = shapeOf(getOutput());
-  SmallVector<double> scales = getFloats(getScales());
-  int64_t rank = shape.size();
-  std::vector<float> current(p.inputs[0],
-                             p.inputs[0] + numElements(getInput()));
-  std::vector<float> next;
-  for (int64_t d = 2; d < rank; ++d) {
-    int64_t in = shape[d], out = outShape[d];
-    // With sizes given, the coordinates use the ratio of the sizes.
-    double scale = getTargetShape() ? double(out) / double(in)
-                                    : double(static_cast<float>(scales[d - 2]));
-    AxisTaps taps = computeTaps(in, out, scale, getMode(), getCoordMode(),
-                                getNearestMode());
-    int64_t outer = 1, inner = 1;
-    for (int64_t k = 0; k < d; ++k)
-      outer *= shape[k];
-    for (int64_t k = d + 1; k < rank; ++k)
-      inner *= shape[k];
-    next.assign(outer * out * inner, 0.0f);
-    int64_t rows = outer * out;
-    int64_t grain = chooseGrain(
-        rows,
-        std::max<int64_t>(1, kElementwiseGrain / std::max<int64_t>(inner, 1)));
-    parallelFor(0, rows, grain, [&](int64_t lo, int64_t hi) {
-      for (int64_t row = lo; row < hi; ++row) {
-        int64_t o = row / out, x = row % out;
-        const float *a = current.data() + (o * in + taps.lo[x]) * inner;
-        const float *b = current.data() + (o * in + taps.hi[x]) * inner;
-        float w = taps.weight[x];
-        float *dst = next.data() + (o * out + x) * inner;
-        if (w == 0.0f)
-          std::copy(a, a + inner, dst);
-        else
-          for (int64_t j = 0; j < inner; ++j)
-            dst[j] = a[j] + w * (b[j] - a[j]);
-      }
-    });
-    current.swap(next);
-    shape[d] = out;
-  }
-  std::copy(current.begin(), current.end(), p.outputs[0]);
+  ArrayRef<int64_t> in = shapeOf(getInput()), out = shapeOf(getOutput());
+  // With sizes given, the coordinates use the ratio of the sizes.
+  SmallVector<double> scales = kernels::coordinateScales(
+      getFloats(getScales()), in, out, getTargetShape().has_value());
+  // The attribute constraints admit only the names the kernel knows.
+  kernels::interp(p.inputs[0], in, out, scales,
+                  kernels::interpModeNamed(getMode()).value_or(
+                      kernels::InterpMode::Nearest),
+                  kernels::interpCoordNamed(getCoordMode())
+                      .value_or(kernels::InterpCoord::HalfPixel),
+                  kernels::interpNearestNamed(getNearestMode())
+                      .value_or(kernels::InterpNearest::RoundPreferFloor),
+                  p.outputs[0]);
   return success();
 }

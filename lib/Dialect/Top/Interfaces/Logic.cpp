@@ -7,6 +7,8 @@
 
 #include "Common.h"
 
+#include "tpuc/Kernels/Elementwise.h"
+
 #include <cmath>
 #include <cstring>
 
@@ -31,31 +33,16 @@ LogicalResult CompareOp::inferShapes() {
 int64_t CompareOp::getFlops() { return numElements(getOutput()); }
 
 LogicalResult CompareOp::inference(InferenceParameter &p) {
-  auto run = [&](auto fn) {
-    broadcastElements<2>({p.inputs[0], p.inputs[1]},
-                         {shapeOf(getLhs()), shapeOf(getRhs())},
-                         shapeOf(getOutput()), p.outputs[0], fn);
-    return success();
-  };
-  StringRef mode = getMode();
-  if (mode == "Equal")
-    return run([](float a, float b) { return truth(a == b); });
-  if (mode == "Greater")
-    return run([](float a, float b) { return truth(a > b); });
-  if (mode == "GreaterOrEqual")
-    return run([](float a, float b) { return truth(a >= b); });
-  if (mode == "Less")
-    return run([](float a, float b) { return truth(a < b); });
-  if (mode == "LessOrEqual")
-    return run([](float a, float b) { return truth(a <= b); });
-  if (mode == "And")
-    return run([](float a, float b) { return truth(a != 0.0f && b != 0.0f); });
-  if (mode == "Or")
-    return run([](float a, float b) { return truth(a != 0.0f || b != 0.0f); });
-  if (mode == "Xor")
-    return run(
-        [](float a, float b) { return truth((a != 0.0f) != (b != 0.0f)); });
-  return emitOpError("unknown mode '") << mode << "'";
+  std::optional<kernels::CompareMode> mode =
+      kernels::compareModeNamed(getMode());
+  if (!mode)
+    return emitOpError("unknown mode '") << getMode() << "'";
+  kernels::CompareMode m = *mode;
+  broadcastElements<2>(
+      {p.inputs[0], p.inputs[1]}, {shapeOf(getLhs()), shapeOf(getRhs())},
+      shapeOf(getOutput()), p.outputs[0],
+      [m](float a, float b) { return kernels::compare(m, a, b); });
+  return success();
 }
 
 //===----------------------------------------------------------------------===//
@@ -119,7 +106,7 @@ LogicalResult WhereOp::inference(InferenceParameter &p) {
       {p.inputs[0], p.inputs[1], p.inputs[2]},
       {shapeOf(getCondition()), shapeOf(getX()), shapeOf(getY())},
       shapeOf(getOutput()), p.outputs[0],
-      [](float c, float x, float y) { return c != 0.0f ? x : y; });
+      [](float c, float x, float y) { return kernels::select(c, x, y); });
   return success();
 }
 

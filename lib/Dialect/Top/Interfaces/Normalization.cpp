@@ -8,6 +8,7 @@
 
 #include "tpuc/Dialect/Top/IR/Module.h"
 #include "tpuc/Kernels/LayerNorm.h"
+#include "tpuc/Kernels/Normalization.h"
 
 #include "tpuc/Support/Parallel.h"
 
@@ -168,34 +169,9 @@ int64_t InstanceNormOp::getFlops() { return 8 * numElements(getOutput()); }
 
 LogicalResult InstanceNormOp::inference(InferenceParameter &p) {
   ArrayRef<int64_t> shape = shapeOf(getInput());
-  int64_t channels = shape[1];
   auto [planes, inner] = splitAt(shape, 2);
-  double eps = getEps().convertToDouble();
-  const float *in = p.inputs[0], *scale = p.inputs[1], *bias = p.inputs[2];
-  float *out = p.outputs[0];
-  int64_t grain = chooseGrain(
-      planes, std::max<int64_t>(1, 8192 / std::max<int64_t>(1, inner)));
-  parallelFor(0, planes, grain, [&](int64_t lo, int64_t hi) {
-    for (int64_t plane = lo; plane < hi; ++plane) {
-      int64_t c = plane % channels;
-      const float *src = in + plane * inner;
-      float *dst = out + plane * inner;
-      double sum = 0.0;
-      for (int64_t i = 0; i < inner; ++i)
-        sum += src[i];
-      double mean = sum / inner;
-      double squares = 0.0;
-      for (int64_t i = 0; i < inner; ++i) {
-        double d = src[i] - mean;
-        squares += d * d;
-      }
-      double rstd = 1.0 / std::sqrt(squares / inner + eps);
-      float s = static_cast<float>(rstd * (scale ? scale[c] : 1.0f));
-      float b = static_cast<float>((bias ? bias[c] : 0.0f) - mean * s);
-      for (int64_t i = 0; i < inner; ++i)
-        dst[i] = src[i] * s + b;
-    }
-  });
+  kernels::instanceNorm(p.inputs[0], p.inputs[1], p.inputs[2], p.outputs[0],
+                        planes, shape[1], inner, getEps().convertToDouble());
   return success();
 }
 
@@ -227,34 +203,10 @@ int64_t LRNOp::getFlops() {
 
 LogicalResult LRNOp::inference(InferenceParameter &p) {
   ArrayRef<int64_t> shape = shapeOf(getInput());
-  int64_t batch = shape[0], channels = shape[1];
-  int64_t inner = splitAt(shape, 2).second;
-  int64_t size = getSize();
-  int64_t before = (size - 1) / 2, after = size - 1 - before;
-  double alpha = getAlpha().convertToDouble() / size;
-  double beta = getBeta().convertToDouble();
-  double bias = getBias().convertToDouble();
-  const float *in = p.inputs[0];
-  float *out = p.outputs[0];
-  parallelFor(0, batch * channels, 1, [&](int64_t lo, int64_t hi) {
-    std::vector<float> squares(inner);
-    for (int64_t plane = lo; plane < hi; ++plane) {
-      int64_t n = plane / channels, c = plane % channels;
-      std::fill(squares.begin(), squares.end(), 0.0f);
-      int64_t first = std::max<int64_t>(0, c - before);
-      int64_t last = std::min<int64_t>(channels - 1, c + after);
-      for (int64_t k = first; k <= last; ++k) {
-        const float *src = in + (n * channels + k) * inner;
-        for (int64_t i = 0; i < inner; ++i)
-          squares[i] += src[i] * src[i];
-      }
-      const float *src = in + plane * inner;
-      float *dst = out + plane * inner;
-      for (int64_t i = 0; i < inner; ++i)
-        dst[i] = static_cast<float>(src[i] /
-                                    std::pow(bias + alpha * squares[i], beta));
-    }
-  });
+  kernels::lrn(p.inputs[0], p.outputs[0], shape[0], shape[1],
+               splitAt(shape, 2).second, getSize(),
+               getAlpha().convertToDouble(), getBeta().convertToDouble(),
+               getBias().convertToDouble());
   return success();
 }
 
@@ -280,36 +232,11 @@ int64_t LpNormOp::getFlops() { return 3 * numElements(getOutput()); }
 
 LogicalResult LpNormOp::inference(InferenceParameter &p) {
   ArrayRef<int64_t> shape = shapeOf(getInput());
-  int64_t rank = shape.size();
   int64_t axis = static_cast<int64_t>(getAxis());
   if (axis < 0)
-    axis += rank;
-  int64_t outer = splitAt(shape, axis).first, n = shape[axis];
-  int64_t inner = splitAt(shape, axis + 1).second;
-  bool l1 = getP() == 1;
-  const float *in = p.inputs[0];
-  float *out = p.outputs[0];
-  parallelFor(0, outer, chooseGrain(outer, 1), [&](int64_t lo, int64_t hi) {
-    std::vector<double> norms(inner);
-    for (int64_t o = lo; o < hi; ++o) {
-      const float *src = in + o * n * inner;
-      float *dst = out + o * n * inner;
-      std::fill(norms.begin(), norms.end(), 0.0);
-      for (int64_t i = 0; i < n; ++i)
-        for (int64_t j = 0; j < inner; ++j) {
-          double v = src[i * inner + j];
-          norms[j] += l1 ? std::abs(v) : v * v;
-        }
-      for (int64_t j = 0; j < inner; ++j) {
-        double norm = l1 ? norms[j] : std::sqrt(norms[j]);
-        norms[j] = norm > 0.0 ? 1.0 / norm : 0.0;
-      }
-      for (int64_t i = 0; i < n; ++i)
-        for (int64_t j = 0; j < inner; ++j)
-          dst[i * inner + j] =
-              static_cast<float>(src[i * inner + j] * norms[j]);
-    }
-  });
+    axis += shape.size();
+  kernels::lpNorm(p.inputs[0], p.outputs[0], splitAt(shape, axis).first,
+                  shape[axis], splitAt(shape, axis + 1).second, getP());
   return success();
 }
 

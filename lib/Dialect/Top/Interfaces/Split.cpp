@@ -59,16 +59,9 @@ int64_t SplitOp::getFlops() { return 0; }
 LogicalResult SplitOp::inference(InferenceParameter &p) {
   ArrayRef<int64_t> shape = shapeOf(getInput());
   AxisExtents extents = axisExtents(shape, static_cast<int64_t>(getAxis()));
-  int64_t axis = extents.axis, outer = extents.outer, inner = extents.inner;
-  int64_t inChunk = shape[axis] * inner;
-  int64_t offset = 0;
-  for (auto [i, size] : llvm::enumerate(getIntegers(getSplitSize()))) {
-    int64_t chunk = size * inner;
-    for (int64_t o = 0; o < outer; ++o) {
-      const float *src = p.inputs[0] + o * inChunk + offset;
-      std::copy(src, src + chunk, p.outputs[i] + o * chunk);
-    }
-    offset += chunk;
-  }
+  SmallVector<float *> outs(p.outputs.begin(),
+                            p.outputs.begin() + getOutputs().size());
+  kernels::split(p.inputs[0], extents.outer, shape[extents.axis], extents.inner,
+                 getIntegers(getSplitSize()), outs);
   return success();
 }

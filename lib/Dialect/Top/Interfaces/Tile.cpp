@@ -42,14 +42,9 @@ int64_t TileOp::getFlops() { return 0; }
 LogicalResult TileOp::inference(InferenceParameter &p) {
   // The output seen as [t0, d0, t1, d1, ...] reads the input with stride 0
   // along every repeat axis.
-  ArrayRef<int64_t> in = shapeOf(getInput());
-  SmallVector<int64_t> strides = stridesOf(in);
-  SmallVector<int64_t> view, viewStrides;
-  for (auto [d, t] : llvm::enumerate(getIntegers(getTile()))) {
-    view.append({t, in[d]});
-    viewStrides.append({0, strides[d]});
-  }
-  stridedCopy(p.inputs[0], 0, view, viewStrides, p.outputs[0]);
+  kernels::StridedView view =
+      kernels::tileView(shapeOf(getInput()), getIntegers(getTile()));
+  stridedCopy(p.inputs[0], 0, view.shape, view.strides, p.outputs[0]);
   return success();
 }
 
@@ -95,9 +90,9 @@ LogicalResult ExpandOp::inferShapes() {
 int64_t ExpandOp::getFlops() { return 0; }
 
 LogicalResult ExpandOp::inference(InferenceParameter &p) {
-  ArrayRef<int64_t> out = shapeOf(getOutput());
-  stridedCopy(p.inputs[0], 0, out, broadcastStrides(shapeOf(getInput()), out),
-              p.outputs[0]);
+  kernels::StridedView view =
+      kernels::broadcastView(shapeOf(getInput()), shapeOf(getOutput()));
+  stridedCopy(p.inputs[0], 0, view.shape, view.strides, p.outputs[0]);
   return success();
 }
 

@@ -23,9 +23,10 @@
 // CHECK: "tpu.Upsample"(%[[PD]]) <{scale_h = 2 : i64, scale_w = 2 : i64}> : {{.*}} -> tensor<1x4x6x4x!quant.uniform<u8:f32, 0.0078431372549019607>> loc("up")
 // CHECK: "tpu.Upsample"(%[[PD]]) <{scale_h = 2 : i64, scale_w = 2 : i64}> {{.*}} loc("up2")
 // Linear, and nearest with round_prefer_ceil on asymmetric coordinates
-// (x / 2 rounds 0.5 up to 1), are other maps: they stay Top ops in f32.
-// CHECK: "top.Interp"({{.*}}) <{{.*}}mode = "linear"{{.*}} loc("lin_top_f32")
-// CHECK: "top.Interp"({{.*}}) <{{.*}}nearest_mode = "round_prefer_ceil"{{.*}} loc("ceil_top_f32")
+// (x / 2 rounds 0.5 up to 1), are other maps: tpu.Interp, linear in the
+// chip's float mode (F16), nearest on the codes.
+// CHECK: "tpu.Interp"({{.*}}) <{{.*}}mode = #tpu<interp_mode Linear>{{.*}} : (tensor<1x4x3x2xf16>) -> tensor<1x4x6x4xf16> loc("lin")
+// CHECK: "tpu.Interp"(%[[PD]]) <{coord_mode = #tpu<coord_mode Asymmetric>, mode = #tpu<interp_mode Nearest>, nearest_mode = #tpu<nearest_mode RoundPreferCeil>, {{.*}}-> tensor<1x4x6x4x!quant.uniform<u8:f32, 0.0078431372549019607>> loc("ceil")
 // A data movement of the (f32) model input stays f32 in INT8 too: its user
 // casts.
 // CHECK: "tpu.Permute"(%{{.*}}) <{order = [0, 1, 3, 2]}> : (tensor<1x2x4x4xf32>) -> tensor<1x2x4x4xf32> loc("t")

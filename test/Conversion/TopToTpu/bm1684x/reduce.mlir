@@ -1,6 +1,7 @@
 // A mean over the spatial axes (ShuffleNet's ReduceMean) is a global average
 // pooling: INT8 with one multiplier for s_in / (s_out * H * W), then a
-// reshape when keepdims is false. Other reductions stay Top ops.
+// reshape when keepdims is false. Other reductions are tpu.Reduce, a float
+// op (F16 in an INT8 BM1684X model; extra-reduce-interp.mlir has more).
 // RUN: rm -rf %t && mkdir -p %t
 // RUN: %python -c "import numpy as np; np.savez('%t/w.npz', unused=np.zeros(1, np.float32))"
 // RUN: printf 'x 2.0 -2.0 2.0\nm 0.5 -0.5 0.5\ns 8.0 -8.0 8.0\n' > %t/table
@@ -11,7 +12,7 @@
 // CHECK-LABEL: module @m
 // CHECK: "tpu.Pool2D"({{.*}}) {{.*}}kernel_shape = [2, 2], multiplier = [1]{{.*}}pool_mode = #tpu<pool_mode Avg>{{.*}}rshift = [0]{{.*}}-> tensor<1x3x1x1x!quant.uniform<i8:f32, {{.*}}>> loc("m_pool")
 // CHECK: "tpu.Reshape"({{.*}}) : {{.*}} -> tensor<1x3x!quant.uniform<i8:f32, {{.*}}>> loc("m")
-// CHECK: "top.Reduce"({{.*}}) {{.*}}mode = "ReduceSum"{{.*}} loc("s_top_f32")
+// CHECK: "tpu.Reduce"({{.*}}) <{axes = [1], keepdims = true, mode = #tpu<reduce_mode Sum>}> : (tensor<1x3x2x2xf16>) -> tensor<1x1x2x2xf16> loc("s")
 
 module @m attributes {tpuc.weight_file = "WEIGHTS"} {
   func.func @main(%a: tensor<1x3x2x2xf32> loc("x")) -> (tensor<1x3xf32>, tensor<1x1x2x2xf32>) {

@@ -1,0 +1,34 @@
+//===- Arg.cpp - tpu.Arg inference ----------------------------------------===//
+//
+// Part of tpuc.
+//
+//===----------------------------------------------------------------------===//
+//
+// top.Arg's loop (tpuc/Kernels/Reduce.h, the same kernel) on the values the
+// input stores: f32 / f16 / bf16 values, or INT8 codes, which order as their
+// values. The result holds the indices, exact integers.
+//
+//===----------------------------------------------------------------------===//
+
+#include "Common.h"
+
+#include "tpuc/Kernels/Reduce.h"
+
+using namespace mlir;
+using namespace tpuc;
+using namespace tpuc::tpu;
+
+LogicalResult ArgOp::inference(InferenceParameter &p) {
+  ArrayRef<int64_t> shape = shapeOf(getInput());
+  int64_t rank = shape.size(), axis = getAxis();
+  if (axis < 0)
+    axis += rank;
+  int64_t outer = 1, inner = 1;
+  for (int64_t d = 0; d < axis; ++d)
+    outer *= shape[d];
+  for (int64_t d = axis + 1; d < rank; ++d)
+    inner *= shape[d];
+  kernels::argExtreme(p.inputs[0], p.outputs[0], outer, shape[axis], inner,
+                      getMode() == ArgMode::ArgMax, getSelectLastIndex());
+  return success();
+}
