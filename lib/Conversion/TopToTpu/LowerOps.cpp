@@ -595,15 +595,18 @@ FailureOr<bool> lowerPool(Lowering &l, Operation *op, bool isMax) {
   return true;
 }
 
-/// top.Reduce (mean or max) over the two spatial axes of an NCHW tensor —
-/// a global pooling (ShuffleNet's ReduceMean, ...): lowered as the
+/// An INT8 top.Reduce (mean or max) over the two spatial axes of an NCHW
+/// tensor — a global pooling (ShuffleNet's ReduceMean, ...): lowered as the
 /// equivalent top.AvgPool / top.MaxPool with an H×W window, so it gets the
-/// pooling's INT8 and float forms; a tpu.Reshape drops the unit axes when
-/// `keepdims` is false. Other reductions stay Top ops.
+/// pooling's INT8 form (or its float form when INT8 is not possible); a
+/// tpu.Reshape drops the unit axes when `keepdims` is false. Float modes and
+/// other reductions are tpu.Reduce (LowerExtra.cpp), which sums in the Top
+/// op's order, so an F32 lowering keeps the Top model's bits.
 FailureOr<bool> lowerReduce(Lowering &l, top::ReduceOp op) {
   auto inType = cast<ShapedType>(op.getInput().getType());
   StringRef mode = op.getMode();
-  if (inType.getRank() != 4 || (mode != "ReduceMean" && mode != "ReduceMax"))
+  if (l.modeOf(op) != Mode::INT8 || inType.getRank() != 4 ||
+      (mode != "ReduceMean" && mode != "ReduceMax"))
     return false;
   SmallVector<int64_t> axes;
   for (Attribute a : op.getAxes()) {
