@@ -16,6 +16,35 @@
 using namespace tpuc;
 using namespace tpuc::kernels;
 
+DeconvShape kernels::makeDeconvShape(
+    const std::vector<int64_t> &in, const std::vector<int64_t> &out,
+    const std::vector<int64_t> &kernel, const std::vector<int64_t> &strides,
+    const std::vector<int64_t> &pads, const std::vector<int64_t> &dilations,
+    int64_t group, bool doRelu, double reluLimit) {
+  bool is1d = in.size() == 3;
+  auto dil = [&](size_t i) { return dilations.empty() ? 1 : dilations[i]; };
+  DeconvShape s;
+  s.n = in[0];
+  s.ic = in[1];
+  s.ih = is1d ? 1 : in[2];
+  s.iw = in.back();
+  s.oc = out[1];
+  s.oh = is1d ? 1 : out[2];
+  s.ow = out.back();
+  s.kh = is1d ? 1 : kernel[0];
+  s.kw = kernel.back();
+  s.sh = is1d ? 1 : strides[0];
+  s.sw = strides.back();
+  s.dh = is1d ? 1 : dil(0);
+  s.dw = dil(kernel.size() - 1);
+  s.pt = is1d ? 0 : pads[0];
+  s.pl = is1d ? pads[0] : pads[1];
+  s.group = group;
+  s.doRelu = doRelu;
+  s.reluLimit = reluLimit;
+  return s;
+}
+
 void kernels::deconv(const float *in, const float *w, const float *bias,
                      float *out, const DeconvShape &s) {
   int64_t icg = s.ic / s.group, ocg = s.oc / s.group;

@@ -13,6 +13,7 @@
 #define TPUC_KERNELS_DECONV_H
 
 #include <cstdint>
+#include <vector>
 
 namespace tpuc::kernels {
 
@@ -27,6 +28,18 @@ struct DeconvShape {
   bool doRelu = false;
   double reluLimit = -1.0; ///< a cap when positive
 };
+
+/// The DeconvShape of an N x C x [H x] W deconvolution from its input and
+/// output shapes and its window attributes (one value per spatial axis,
+/// `pads` begins then ends, `dilations` empty for 1): a 1-D one (rank-3
+/// shapes) as a 2-D one with height 1.
+DeconvShape makeDeconvShape(const std::vector<int64_t> &in,
+                            const std::vector<int64_t> &out,
+                            const std::vector<int64_t> &kernel,
+                            const std::vector<int64_t> &strides,
+                            const std::vector<int64_t> &pads,
+                            const std::vector<int64_t> &dilations,
+                            int64_t group, bool doRelu, double reluLimit);
 
 /// out = deconv(in, w) + bias (`bias` of OC values, or null), then the
 /// fused ReLU: every input element x at (y, x) adds x·w[ky, kx] to the

@@ -94,34 +94,17 @@ static LogicalResult deconvInt8(DeconvOp op, InferenceParameter &p,
 }
 
 LogicalResult DeconvOp::inference(InferenceParameter &p) {
-  ArrayRef<int64_t> inShape = shapeOf(getInput());
-  ArrayRef<int64_t> outShape = shapeOf(getOutput());
-  bool is1d = inShape.size() == 3;
   SmallVector<int64_t> kernel = getIntegers(getKernelShape());
   SmallVector<int64_t> strides = getIntegers(getStrides());
   SmallVector<int64_t> pads = getIntegers(getPads());
-  SmallVector<int64_t> dil = getDilations()
-                                 ? getIntegers(*getDilations())
-                                 : SmallVector<int64_t>(kernel.size(), 1);
-  kernels::DeconvShape s;
-  s.n = inShape[0];
-  s.ic = inShape[1];
-  s.ih = is1d ? 1 : inShape[2];
-  s.iw = inShape.back();
-  s.oc = outShape[1];
-  s.oh = is1d ? 1 : outShape[2];
-  s.ow = outShape.back();
-  s.kh = is1d ? 1 : kernel[0];
-  s.kw = kernel.back();
-  s.sh = is1d ? 1 : strides[0];
-  s.sw = strides.back();
-  s.dh = is1d ? 1 : dil[0];
-  s.dw = dil.back();
-  s.pt = is1d ? 0 : pads[0];
-  s.pl = is1d ? pads[0] : pads[1];
-  s.group = static_cast<int64_t>(getGroup());
-  s.doRelu = getDoRelu();
-  s.reluLimit = getReluLimit().convertToDouble();
+  SmallVector<int64_t> dil =
+      getDilations() ? getIntegers(*getDilations()) : SmallVector<int64_t>();
+  kernels::DeconvShape s = kernels::makeDeconvShape(
+      shapeOf(getInput()).vec(), shapeOf(getOutput()).vec(),
+      {kernel.begin(), kernel.end()}, {strides.begin(), strides.end()},
+      {pads.begin(), pads.end()}, {dil.begin(), dil.end()},
+      static_cast<int64_t>(getGroup()), getDoRelu(),
+      getReluLimit().convertToDouble());
   if (getQuantMode())
     return deconvInt8(*this, p, s);
   kernels::deconv(p.inputs[0], p.inputs[1], p.inputs[2], p.outputs[0], s);
