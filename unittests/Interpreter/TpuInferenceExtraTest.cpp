@@ -27,75 +27,7 @@ using namespace tpuc::tputest;
 
 namespace {
 
-class TpuInferenceExtraTest : public TpuModuleTest {
-protected:
-  /// Runs @main on `inputs` (by argument name) and returns every tensor, or
-  /// the interpreter's error in `error`.
-  std::map<std::string, std::vector<float>>
-  runAll(mlir::ModuleOp module,
-         const std::map<std::string, std::vector<float>> &inputs,
-         std::string *error = nullptr) {
-    std::map<std::string, std::vector<float>> tensors;
-    InterpreterOptions options;
-    options.keepAllTensors = true;
-    auto interp = ModuleInterpreter::create(module, options);
-    if (!interp) {
-      ADD_FAILURE() << toString(interp.takeError());
-      return tensors;
-    }
-    for (const auto &[name, data] : inputs)
-      if (Error err = (*interp)->setInput(name, data)) {
-        ADD_FAILURE() << toString(std::move(err));
-        return tensors;
-      }
-    if (Error err = (*interp)->invoke()) {
-      if (error)
-        *error = toString(std::move(err));
-      else
-        ADD_FAILURE() << toString(std::move(err));
-      return tensors;
-    }
-    module.walk([&](mlir::Operation *op) {
-      for (mlir::Value result : op->getResults()) {
-        std::string name = getName(result);
-        if (name.empty() || tensors.count(name))
-          continue;
-        if (auto t = (*interp)->getTensor(name))
-          tensors[name] = t->vec();
-        else
-          consumeError(t.takeError());
-      }
-    });
-    return tensors;
-  }
-};
-
-/// The tensor `name` of a runAll result; a failure when it is missing.
-const std::vector<float> &at(const std::map<std::string, std::vector<float>> &t,
-                             const std::string &name) {
-  static const std::vector<float> none;
-  auto it = t.find(name);
-  if (it == t.end() || it->second.empty()) {
-    ADD_FAILURE() << "no tensor '" << name << "'";
-    return none;
-  }
-  return it->second;
-}
-
-std::vector<float> randomFloats(size_t n, float lo, float hi, unsigned seed) {
-  std::mt19937 gen(seed);
-  std::uniform_real_distribution<float> dist(lo, hi);
-  std::vector<float> v(n);
-  for (float &x : v)
-    x = dist(gen);
-  return v;
-}
-
-std::vector<float> rounded(std::vector<float> v, float (*round)(float)) {
-  for (float &x : v)
-    x = round(x);
-  return v;
-}
+class TpuInferenceExtraTest : public TpuModuleTest {};
 
 /// Expects every value within `tolerance` (relative above 1) of `want`.
 void expectNear(ArrayRef<float> got, ArrayRef<double> want, double tolerance) {

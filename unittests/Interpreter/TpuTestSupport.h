@@ -17,6 +17,7 @@
 
 #include "tpuc/Interpreter/ModuleInterpreter.h"
 
+#include "tpuc/Dialect/Top/IR/Module.h"
 #include "tpuc/Dialect/Top/IR/TopOps.h"
 #include "tpuc/Dialect/Tpu/IR/TpuOps.h"
 #include "tpuc/Support/Npz.h"
@@ -36,6 +37,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstring>
+#include <map>
 #include <random>
 
 namespace tpuc::tputest {
@@ -237,10 +239,79 @@ protected:
     return out->vec();
   }
 
+  /// Runs @main on `inputs` (by argument name) and returns every tensor, or
+  /// the interpreter's error in `error`.
+  std::map<std::string, std::vector<float>>
+  runAll(mlir::ModuleOp module,
+         const std::map<std::string, std::vector<float>> &inputs,
+         std::string *error = nullptr) {
+    std::map<std::string, std::vector<float>> tensors;
+    InterpreterOptions options;
+    options.keepAllTensors = true;
+    auto interp = ModuleInterpreter::create(module, options);
+    if (!interp) {
+      ADD_FAILURE() << llvm::toString(interp.takeError());
+      return tensors;
+    }
+    for (const auto &[name, data] : inputs)
+      if (llvm::Error err = (*interp)->setInput(name, data)) {
+        ADD_FAILURE() << llvm::toString(std::move(err));
+        return tensors;
+      }
+    if (llvm::Error err = (*interp)->invoke()) {
+      if (error)
+        *error = llvm::toString(std::move(err));
+      else
+        ADD_FAILURE() << llvm::toString(std::move(err));
+      return tensors;
+    }
+    module.walk([&](mlir::Operation *op) {
+      for (mlir::Value result : op->getResults()) {
+        std::string name = getName(result);
+        if (name.empty() || tensors.count(name))
+          continue;
+        if (auto t = (*interp)->getTensor(name))
+          tensors[name] = t->vec();
+        else
+          llvm::consumeError(t.takeError());
+      }
+    });
+    return tensors;
+  }
+
   llvm::SmallString<128> dir;
   mlir::MLIRContext context;
   NpzFile weights;
 };
+
+/// The tensor `name` of a runAll result; a failure when it is missing.
+inline const std::vector<float> &
+at(const std::map<std::string, std::vector<float>> &t,
+   const std::string &name) {
+  static const std::vector<float> none;
+  auto it = t.find(name);
+  if (it == t.end() || it->second.empty()) {
+    ADD_FAILURE() << "no tensor '" << name << "'";
+    return none;
+  }
+  return it->second;
+}
+
+inline std::vector<float> randomFloats(size_t n, float lo, float hi,
+                                       unsigned seed) {
+  std::mt19937 gen(seed);
+  std::uniform_real_distribution<float> dist(lo, hi);
+  std::vector<float> v(n);
+  for (float &x : v)
+    x = dist(gen);
+  return v;
+}
+
+inline std::vector<float> rounded(std::vector<float> v, float (*round)(float)) {
+  for (float &x : v)
+    x = round(x);
+  return v;
+}
 
 } // namespace tpuc::tputest
 
