@@ -33,7 +33,9 @@
 #include "llvm/Support/raw_ostream.h"
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
+#include <map>
 #include <optional>
 #include <set>
 
@@ -79,6 +81,9 @@ struct Step {
   SmallVector<int, 2> results;
   InferenceParameter param;
   bool initialized = false;
+  /// InterpreterOptions::profile: runs timed and their total time.
+  int64_t profileCalls = 0;
+  double profileMs = 0;
 };
 
 std::string describeLoc(Operation *op) {
@@ -512,6 +517,18 @@ Error ModuleInterpreter::Impl::initOps() {
 
 Error ModuleInterpreter::Impl::runStep(Step &step,
                                        DiagnosticCapture &diagnostics) {
+  if (options.profile && step.kind != StepKind::None &&
+      step.kind != StepKind::Weight) {
+    auto start = std::chrono::steady_clock::now();
+    options.profile = false;
+    Error err = runStep(step, diagnostics);
+    options.profile = true;
+    step.profileMs += std::chrono::duration<double, std::milli>(
+                          std::chrono::steady_clock::now() - start)
+                          .count();
+    ++step.profileCalls;
+    return err;
+  }
   if (step.kind == StepKind::Input) {
     int from = step.operands[0], to = step.results[0];
     if (tensors[from].slot != tensors[to].slot)
@@ -656,6 +673,88 @@ Error ModuleInterpreter::invoke() {
     if (Error err = impl->runStep(step, diagnostics))
       return err;
   return Error::success();
+}
+
+/// The kind of an op in a profile: its name; convolutions (ops with a
+/// `kernel_shape` and a `group`) told apart by depthwise / grouped / kernel
+/// size.
+static std::string profileKind(Operation *op) {
+  std::string kind = op->getName().getStringRef().str();
+  auto kernel = op->getAttrOfType<ArrayAttr>("kernel_shape");
+  auto group = op->getAttrOfType<IntegerAttr>("group");
+  if (!kernel || !group || !op->getName().getStringRef().contains("Conv"))
+    return kind;
+  int64_t channels = 0;
+  if (op->getNumOperands() > 0)
+    if (auto type = dyn_cast<RankedTensorType>(op->getOperand(0).getType()))
+      if (type.getRank() > 1)
+        channels = type.getDimSize(1);
+  if (group.getInt() > 1)
+    return kind + (group.getInt() == channels ? " depthwise" : " grouped");
+  std::string size;
+  for (Attribute a : kernel)
+    if (auto i = dyn_cast<IntegerAttr>(a))
+      size += (size.empty() ? "" : "x") + std::to_string(i.getInt());
+  return kind + " " + size;
+}
+
+std::vector<OpProfile> ModuleInterpreter::getProfile() const {
+  std::vector<OpProfile> ops;
+  for (const Step &step : impl->steps)
+    if (step.profileCalls)
+      ops.push_back(
+          {step.name, profileKind(step.op), step.profileCalls, step.profileMs});
+  return ops;
+}
+
+void ModuleInterpreter::resetProfile() {
+  for (Step &step : impl->steps) {
+    step.profileCalls = 0;
+    step.profileMs = 0;
+  }
+}
+
+void printProfile(llvm::raw_ostream &os, ArrayRef<OpProfile> ops,
+                  unsigned runs, size_t slowest) {
+  double perRun = runs ? 1.0 / runs : 1.0, total = 0;
+  struct Kind {
+    int64_t ops = 0;
+    double ms = 0;
+  };
+  std::map<std::string, Kind> kinds;
+  for (const OpProfile &op : ops) {
+    Kind &k = kinds[op.kind];
+    ++k.ops;
+    k.ms += op.ms * perRun;
+    total += op.ms * perRun;
+  }
+  std::vector<std::pair<std::string, Kind>> sorted(kinds.begin(),
+                                                   kinds.end());
+  llvm::stable_sort(sorted, [](const auto &a, const auto &b) {
+    return a.second.ms > b.second.ms;
+  });
+  os << llvm::formatv("profile: {0} timed run(s), {1:f3} ms per run in {2} "
+                      "ops\n",
+                      runs, total, ops.size());
+  os << llvm::formatv("  {0,-34} {1,5} {2,12} {3,7}\n", "kind", "ops",
+                      "ms per run", "share");
+  for (const auto &[kind, k] : sorted)
+    os << llvm::formatv("  {0,-34} {1,5} {2,12:f3} {3,6:f1}%\n", kind, k.ops,
+                        k.ms, total > 0 ? 100 * k.ms / total : 0.0);
+  std::vector<const OpProfile *> bySlowest;
+  for (const OpProfile &op : ops)
+    bySlowest.push_back(&op);
+  llvm::stable_sort(bySlowest, [](const OpProfile *a, const OpProfile *b) {
+    return a->ms > b->ms;
+  });
+  if (bySlowest.size() > slowest)
+    bySlowest.resize(slowest);
+  if (bySlowest.empty())
+    return;
+  os << "  slowest ops (ms per run, kind, name):\n";
+  for (const OpProfile *op : bySlowest)
+    os << llvm::formatv("  {0,10:f3}  {1,-26} {2}\n", op->ms * perRun,
+                        op->kind, op->name);
 }
 
 Expected<ArrayRef<float>> ModuleInterpreter::getTensor(StringRef name) const {
@@ -818,11 +917,13 @@ ModuleInterpreter::MemoryStats ModuleInterpreter::getMemoryStats() const {
 //===----------------------------------------------------------------------===//
 
 Expected<NpzFile> runModule(ModuleOp module, const NpzFile &inputs,
-                            bool allTensors, unsigned threads,
-                            bool dequantize) {
+                            bool allTensors, unsigned threads, bool dequantize,
+                            unsigned profileRuns,
+                            std::vector<OpProfile> *profile) {
   InterpreterOptions options;
   options.keepAllTensors = allTensors;
   options.threads = threads;
+  options.profile = profileRuns > 0 && profile;
   auto interpreter = ModuleInterpreter::create(module, options);
   if (!interpreter)
     return interpreter.takeError();
@@ -878,6 +979,15 @@ Expected<NpzFile> runModule(ModuleOp module, const NpzFile &inputs,
   }
   if (Error err = interp.invoke())
     return std::move(err);
+  if (options.profile) {
+    // The timed runs recompute the same tensors from the same inputs; the
+    // first run (weights reordered, buffers touched) is not timed.
+    interp.resetProfile();
+    for (unsigned run = 0; run < profileRuns; ++run)
+      if (Error err = interp.invoke())
+        return std::move(err);
+    *profile = interp.getProfile();
+  }
 
   // Quantized tensors are written as the real values they stand for,
   // (q - zero_point) * scale, so that any stage compares with the float

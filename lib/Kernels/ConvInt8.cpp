@@ -28,11 +28,14 @@
 // The f32 path (small reductions, Int8Options::F32Path) converts the codes
 // minus the zero point to f32, runs kernels::Conv2D and hands the (exact
 // integer) sums plus zp * sum W to the epilogue in blocks of channels.
+// The direct kernels (Int8Options::direct, DirectInt8.h) are taken first
+// when they apply; they do all of a run themselves.
 //
 //===----------------------------------------------------------------------===//
 
 #include "tpuc/Kernels/ConvInt8.h"
 
+#include "DirectInt8.h"
 #include "Dnnl.h"
 #include "Int8Pieces.h"
 
@@ -41,6 +44,7 @@
 #include "llvm/Support/FormatVariadic.h"
 
 #include <cmath>
+#include <cstdlib>
 #include <cstring>
 #include <map>
 #include <mutex>
@@ -197,6 +201,11 @@ struct ConvInt8::Impl {
   /// The f32 path (Int8Options::F32Path): the convolution and its filter.
   std::unique_ptr<Conv2D> f32Conv;
   std::vector<float> f32Filter;
+  /// getAccumulatorBound().
+  int64_t accumulatorBound = 0;
+  /// The direct kernels (Int8Options::direct), when taken.
+  std::unique_ptr<DepthwiseInt8> depthwise;
+  std::unique_ptr<GemmInt8> gemm;
 
   // State of a run (the mutex serializes runs).
   mutable std::mutex mutex;
@@ -742,6 +751,28 @@ ConvInt8::createImpl(const ConvShape &shape, const Int8Source &source,
     return int8Error(formatv("{0} filter values for the shape's {1}",
                              filter.size(),
                              s.outChannels * impl->icg * impl->kernel));
+  int64_t perInput = impl->icg * impl->kernel, largest = 0;
+  for (int64_t oc = 0; oc < s.outChannels; ++oc) {
+    int64_t sum = 0;
+    for (int64_t i = 0; i < perInput; ++i)
+      sum += std::abs(static_cast<int>(filter[oc * perInput + i]));
+    largest = std::max(largest, sum);
+  }
+  impl->accumulatorBound =
+      std::max(std::abs(source.qmin), std::abs(source.qmax)) * largest;
+  if (options.direct && options.f32Path == Int8Options::F32Path::Auto) {
+    if (s.groups > 1 && impl->icg == 1)
+      impl->depthwise = DepthwiseInt8::create(s, source, filter);
+    else if (s.groups == 1 &&
+             ((s.kernelHeight == 1 && s.kernelWidth == 1) ||
+              impl->icg * impl->kernel <= kDirectMaxReduction))
+      impl->gemm = GemmInt8::create(s, source, filter);
+    if (impl->depthwise || impl->gemm) {
+      impl->filter.assign(filter.begin(), filter.end());
+      impl->originalShape = shape;
+      return std::move(impl);
+    }
+  }
   impl->paddedHeight = s.inHeight + s.padTop + s.padBottom;
   impl->paddedWidth = s.inWidth + s.padLeft + s.padRight;
   impl->rowRead.assign(impl->paddedHeight, 0);
@@ -879,6 +910,14 @@ Error ConvInt8::run(const float *input,
   std::lock_guard<std::mutex> lock(impl->mutex);
   const ConvShape &s = impl->shape;
   impl->stats = {};
+  if (impl->depthwise) {
+    impl->depthwise->run(input, epilogue);
+    return Error::success();
+  }
+  if (impl->gemm) {
+    impl->gemm->run(input, epilogue);
+    return Error::success();
+  }
   if (impl->f32Conv)
     return impl->runF32(input, epilogue);
   int64_t imageSize = s.inChannels * s.inHeight * s.inWidth;
@@ -898,8 +937,9 @@ Error ConvInt8::run(const float *input, int32_t *acc) const {
   int64_t plane = s.outHeight * s.outWidth;
   return run(input, [&](const ConvInt8Block &b) {
     for (int64_t c = 0; c < b.channels; ++c) {
-      int32_t *dst =
-          acc + (b.image * s.outChannels + b.firstChannel + c) * plane;
+      int32_t *dst = acc +
+                     (b.image * s.outChannels + b.firstChannel + c) * plane +
+                     b.firstPixel;
       for (int64_t p = 0; p < b.pixels; ++p)
         dst[p] = b.data[p * b.pixelStride + c * b.channelStride];
     }
@@ -913,12 +953,20 @@ ArrayRef<int8_t> ConvInt8::getFilter() const {
 }
 
 int64_t ConvInt8::getNumChunks() const {
+  if (usesDirect())
+    return impl->shape.batch;
   if (impl->f32Conv)
     return impl->f32Conv->getNumChunks();
   return impl->shape.batch * impl->chunksPerImage;
 }
 
 bool ConvInt8::usesF32() const { return impl->f32Conv != nullptr; }
+
+bool ConvInt8::usesDirect() const { return impl->depthwise || impl->gemm; }
+
+int64_t ConvInt8::getAccumulatorBound() const {
+  return impl->accumulatorBound;
+}
 
 bool ConvInt8::isExpanded() const {
   return impl->originalShape.groups != impl->shape.groups;

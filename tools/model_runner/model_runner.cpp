@@ -4,7 +4,11 @@
 // the inputs of an npz and writes its outputs, or every tensor, to an npz:
 //
 //   model_runner --input in.npz --model m.mlir --output out.npz
-//                [--dump_all_tensors] [--threads N]
+//                [--dump_all_tensors] [--threads N] [--profile N]
+//
+// --profile N runs the model N more times with every op timed and prints
+// the time per kind of op and the slowest ops to stderr (the output file
+// is the same).
 //
 // Exit codes: 0 success, 1 bad input (unreadable npz or model, missing or
 // misshapen input, ...), 2 bad command line.
@@ -55,6 +59,11 @@ static cl::opt<bool> dumpAllTensors(
     "dump_all_tensors",
     cl::desc("Write every tensor (inputs included), not only the outputs"),
     cl::cat(category));
+static cl::opt<unsigned> profileRuns(
+    "profile",
+    cl::desc("Run the model N more times with every op timed and print the "
+             "time per kind of op and the slowest ops to stderr"),
+    cl::value_desc("N"), cl::init(0), cl::cat(category));
 // --threads is taken out of argv before llvm::cl parses it (see
 // tpuc/Support/CommandLine.h).
 static cl::extrahelp threadsHelp(kThreadsHelp);
@@ -92,7 +101,13 @@ llvm::Expected<NpzFile> runMlir(llvm::StringRef path, const NpzFile &inputs,
     return makeError("cannot parse the model", path);
   }
   anchorWeightFile(*module, path);
-  return runModule(*module, inputs, allTensors, threadCount);
+  std::vector<OpProfile> profile;
+  llvm::Expected<NpzFile> outputs =
+      runModule(*module, inputs, allTensors, threadCount, /*dequantize=*/false,
+                profileRuns, &profile);
+  if (outputs && profileRuns > 0)
+    printProfile(llvm::errs(), profile, profileRuns);
+  return outputs;
 }
 
 /// Runs the model at `path`, whatever its format (only .mlir so far).

@@ -286,6 +286,50 @@ TEST_F(TpuInt8KernelsTest, ConvGroupedAndDepthwise) {
             randomInts(dw.oc, -3000, 3000, 23));
 }
 
+TEST_F(TpuInt8KernelsTest, ConvMobilenetShapesOnTheDirectKernels) {
+  // The shapes the direct kernels (kernels::ConvInt8, DirectInt8.h) take in
+  // mobilenet_v2, through tpu.Conv2D with per-channel multipliers and the
+  // folded and unfolded requant loops: depthwise 3x3 stride 1 and 2 with
+  // padding, a 1x1 expansion and projection, the first 3x3 stride-2 layer
+  // on 3 channels; u8 / s8 inputs with and without zero points, capped and
+  // plain ReLU, half up (BM1684X), half away from zero and half to even.
+  struct Case {
+    int64_t ic, oc, group, k, stride, pad, h;
+    bool inSigned;
+    int64_t inZp, outZp;
+    Round round;
+  };
+  const Case cases[] = {
+      {32, 32, 32, 3, 1, 1, 20, false, 0, 0, Round::HalfUp},
+      {24, 24, 24, 3, 2, 1, 19, false, 0, 0, Round::HalfUp},
+      {16, 16, 16, 3, 2, 1, 14, true, -7, 3, Round::HalfAway},
+      {8, 24, 8, 3, 1, 1, 9, false, 37, 12, Round::HalfEven},
+      {24, 40, 1, 1, 1, 0, 13, false, 0, 0, Round::HalfUp},
+      {40, 16, 1, 1, 1, 0, 13, true, 5, -2, Round::HalfAway},
+      {3, 16, 1, 3, 2, 1, 23, true, 0, 0, Round::HalfUp},
+  };
+  unsigned seed = 200;
+  for (const Case &k : cases) {
+    SCOPED_TRACE(seed);
+    Conv c;
+    c.ic = k.ic, c.oc = k.oc, c.group = k.group, c.kh = c.kw = k.k;
+    c.sh = c.sw = k.stride;
+    c.pt = c.pl = c.pb = c.pr = k.pad;
+    c.h = c.w = k.h;
+    c.inSigned = k.inSigned, c.inZp = k.inZp;
+    c.outSigned = k.inSigned, c.outZp = k.outZp;
+    c.round = k.round;
+    c.multipliers = randomInts(c.oc, 1 << 18, (1 << 24) - 1, seed++);
+    c.shifts = randomInts(c.oc, 24, 30, seed++);
+    c.doRelu = k.group > 1 || k.k == 3;
+    c.reluLimit = c.doRelu ? 6.0 : -1;
+    auto x = activations(c, k.inZp + (k.inSigned ? 0 : 20), 50, seed++);
+    auto w = randomInts(c.weights(), -128, 127, seed++);
+    auto b = randomInts(c.oc, -20000, 20000, seed++);
+    checkConv(c, x, w, b);
+  }
+}
+
 TEST_F(TpuInt8KernelsTest, ConvOnlyShiftWithoutBias) {
   // BM1684: one shift for the layer, no bias; 7x7 stride 2 on 3 channels,
   // then 1x1.
@@ -376,6 +420,49 @@ TEST_F(TpuInt8KernelsTest, ConvFilterChangedOrNotInt8) {
   wide[3] = 300;
   wide[7] = -1000;
   expectEqual(outputOf(false, wide), outputOf(true, wide));
+}
+
+TEST_F(TpuInt8KernelsTest, ConvBiasChangedAfterTheFirstRun) {
+  // The epilogue's constants are kept between runs: a bias set afterwards
+  // (setTensor) must be the one used, on every direct kernel.
+  for (int64_t group : {int64_t(1), int64_t(16)}) {
+    SCOPED_TRACE(group);
+    Conv c;
+    c.ic = 16, c.oc = 16, c.h = c.w = 10, c.group = group;
+    c.kh = c.kw = group == 1 ? 1 : 3;
+    c.pt = c.pl = c.pb = c.pr = group == 1 ? 0 : 1;
+    c.inSigned = false;
+    c.multipliers = randomInts(c.oc, 1 << 20, 1 << 22, 40);
+    c.shifts = randomInts(c.oc, 26, 28, 41);
+    auto x = activations(c, 30, 50, 42);
+    auto w = randomInts(c.weights(), -128, 127, 43);
+    auto b = randomInts(c.oc, -3000, 3000, 44);
+    weights.set("w", Array::fromData<int8_t>({c.oc, c.ic / c.group, c.kh, c.kw},
+                                             narrow<int8_t>(w)));
+    weights.set("b", Array::fromData<int32_t>({c.oc}, narrow<int32_t>(b)));
+    auto module = parse(convModule(c));
+    ASSERT_TRUE(module);
+    std::vector<int64_t> other = randomInts(c.oc, -90000, 90000, 45);
+    auto outputOf = [&](bool loops) {
+      tpu::setInt8ReferenceLoops(loops);
+      auto interp = ModuleInterpreter::create(*module, {});
+      EXPECT_TRUE(bool(interp));
+      if (!interp) {
+        consumeError(interp.takeError());
+        return std::vector<float>();
+      }
+      EXPECT_FALSE(bool((*interp)->setInput("x", toFloats(x))));
+      EXPECT_FALSE(bool((*interp)->invoke()));
+      EXPECT_FALSE(bool((*interp)->setTensor("b", toFloats(other))));
+      EXPECT_FALSE(bool((*interp)->invoke()));
+      std::vector<float> result = (*interp)->getTensor("y")->vec();
+      tpu::setInt8ReferenceLoops(false);
+      return result;
+    };
+    std::vector<float> got = outputOf(false);
+    expectEqual(got, outputOf(true));
+    expectEqual(got, refConv(c, x, w, other));
+  }
 }
 
 //===----------------------------------------------------------------------===//

@@ -18,6 +18,7 @@
 
 #include "tpuc/Kernels/ConvInt8.h"
 #include "tpuc/Kernels/MatMulInt8.h"
+#include "tpuc/Kernels/RequantVec.h"
 #include "tpuc/Support/Parallel.h"
 
 #include <gtest/gtest.h>
@@ -118,9 +119,10 @@ int64_t outputCount(const ConvShape &s) {
 }
 
 /// Runs the kernel at 1, 2 and 3 threads; every run must equal the
-/// reference exactly. With F32Path::Auto it runs twice: as created by
-/// default and on the int8 primitives (Never), so that small shapes still
-/// test the int8 path. Returns the int8 path's stats of the last run.
+/// reference exactly. With F32Path::Auto it runs three times: as created
+/// by default (the direct kernels where they apply), without the direct
+/// kernels, and on the int8 primitives (Never), so that small shapes still
+/// test every path. Returns the int8 path's stats of the last run.
 ConvInt8::Stats checkConv(const ConvShape &s, const Int8Source &source,
                           const std::vector<float> &input,
                           const std::vector<int8_t> &filter,
@@ -130,12 +132,17 @@ ConvInt8::Stats checkConv(const ConvShape &s, const Int8Source &source,
   referenceConvInt8(s, source, input.data(), filter, want.data());
   std::vector<Int8Options> variants = {options};
   if (options.f32Path == Int8Options::F32Path::Auto) {
+    if (options.direct) {
+      variants.push_back(options);
+      variants.back().direct = false;
+    }
     variants.push_back(options);
     variants.back().f32Path = Int8Options::F32Path::Never;
   }
   ConvInt8::Stats stats;
   for (const Int8Options &variant : variants) {
-    SCOPED_TRACE("f32 path " + std::to_string(int(variant.f32Path)));
+    SCOPED_TRACE("f32 path " + std::to_string(int(variant.f32Path)) +
+                 ", direct " + std::to_string(variant.direct));
     auto conv = ConvInt8::create(s, source, filter, variant);
     if (!conv) {
       ADD_FAILURE() << llvm::toString(conv.takeError());
@@ -249,9 +256,11 @@ TEST(ConvInt8Test, ExactF32PathForSmallReductions) {
   Int8Options always, never;
   always.f32Path = Int8Options::F32Path::Always;
   never.f32Path = Int8Options::F32Path::Never;
+  Int8Options oneDnn;
+  oneDnn.direct = false;
   ConvShape dw = convShape(2, 48, 15, 13, 48, 3, 3, 2, 1, 48);
   auto w = randomWeights(filterCount(dw), -128, 127, 17);
-  auto auto_ = ConvInt8::create(dw, kU8, w);
+  auto auto_ = ConvInt8::create(dw, kU8, w, oneDnn);
   ASSERT_TRUE(bool(auto_)) << llvm::toString(auto_.takeError());
   EXPECT_TRUE((*auto_)->usesF32());
   for (const Int8Options &options : {Int8Options(), always, never}) {
@@ -278,13 +287,13 @@ TEST(ConvInt8Test, ExactF32PathForSmallReductions) {
   EXPECT_FALSE((*int8)->usesF32());
   checkConv(big, kU8, randomCodes(inputCount(big), 0, 255, 24), wb, always);
   auto plain = ConvInt8::create(convShape(1, 16, 9, 9, 24, 3, 3, 1, 1), kS8,
-                                randomWeights(24 * 16 * 9, -1, 1, 25));
+                                randomWeights(24 * 16 * 9, -1, 1, 25), oneDnn);
   ASSERT_TRUE(bool(plain)) << llvm::toString(plain.takeError());
   EXPECT_FALSE((*plain)->usesF32());
   // A 1x1 projection (16 multiply-adds per input value) takes it.
   ConvShape projection = convShape(1, 96, 6, 6, 16, 1, 1);
-  auto narrow =
-      ConvInt8::create(projection, kU8, randomWeights(16 * 96, -127, 127, 26));
+  auto narrow = ConvInt8::create(
+      projection, kU8, randomWeights(16 * 96, -127, 127, 26), oneDnn);
   ASSERT_TRUE(bool(narrow)) << llvm::toString(narrow.takeError());
   EXPECT_TRUE((*narrow)->usesF32());
   checkConv(projection, kU8, randomCodes(inputCount(projection), 0, 255, 27),
@@ -416,14 +425,16 @@ TEST(ConvInt8Test, ReadsCodesAsTheScalarLoops) {
   ConvShape s = convShape(1, 1, 1, x.size(), 1, 1, 1);
   std::vector<int8_t> w = {1};
   std::vector<int32_t> got(x.size());
-  for (auto path :
-       {Int8Options::F32Path::Never, Int8Options::F32Path::Always}) {
+  for (auto path : {Int8Options::F32Path::Never, Int8Options::F32Path::Always,
+                    Int8Options::F32Path::Auto}) {
     SCOPED_TRACE(static_cast<int>(path));
     Int8Options options;
     options.f32Path = path;
     auto conv = ConvInt8::create(s, Int8Source{0, -10, 127}, w, options);
     ASSERT_TRUE(bool(conv)) << llvm::toString(conv.takeError());
     EXPECT_EQ((*conv)->usesF32(), path == Int8Options::F32Path::Always);
+    EXPECT_EQ((*conv)->usesDirect(),
+              path == Int8Options::F32Path::Auto && cpuHasAvx2Fma());
     ASSERT_FALSE(bool((*conv)->run(x.data(), got.data())));
     std::vector<int32_t> want = {2, 4,   0, 127, -10, 0,   -2, 126,
                                  0, -10, 2, 127, -10, 127, -10};
@@ -449,6 +460,155 @@ TEST(ConvInt8Test, ReadsCodesAsTheScalarLoops) {
   ASSERT_FALSE(bool((*mm)->run(x.data(), nullptr, got.data())));
   for (size_t i = 0; i < x.size(); ++i)
     EXPECT_EQ(got[i], want[i % want.size()]) << "element " << i;
+}
+
+/// Buffer values that are not plain codes (ties, out of range, NaN,
+/// infinities) among codes of [lo, hi].
+std::vector<float> oddCodes(int64_t n, int64_t lo, int64_t hi,
+                            unsigned seed) {
+  std::vector<float> v = randomCodes(n, lo - 4, hi + 4, seed);
+  const float odd[] = {2.5f, -3.5f, NAN,   INFINITY, -INFINITY,
+                       1e9f, -0.5f, 126.5f, 0.49f};
+  for (int64_t i = 4; i < n; i += 11)
+    v[i] = odd[(i / 11) % 9];
+  return v;
+}
+
+/// Whether `s` runs on a direct kernel by default (on this CPU).
+bool runsDirect(const ConvShape &s, const Int8Source &source,
+                const std::vector<int8_t> &w) {
+  auto conv = ConvInt8::create(s, source, w);
+  if (!conv) {
+    ADD_FAILURE() << llvm::toString(conv.takeError());
+    return false;
+  }
+  return (*conv)->usesDirect();
+}
+
+TEST(ConvInt8Test, DirectDepthwise) {
+  // Strides 1, 2 and 3 (the phases of a padded row), odd and asymmetric
+  // pads, dilation, channel multipliers, kernels 5x5, 1x7, 3x1, widths
+  // below, at and above one vector, batches; every kind of source.
+  struct Case {
+    ConvShape shape;
+    unsigned seed;
+  };
+  std::vector<Case> cases = {
+      {convShape(1, 32, 56, 56, 32, 3, 3, 1, 1, 32), 60},
+      {convShape(1, 24, 29, 31, 24, 3, 3, 2, 1, 24), 61},
+      {withPads(convShape(2, 8, 13, 10, 8, 3, 3, 2, 0, 8), 2, 1, 0, 3), 62},
+      {convShape(1, 6, 17, 19, 6, 3, 3, 3, 1, 6), 63},
+      {convShape(1, 8, 12, 12, 16, 3, 3, 1, 2, 8, 2), 64},
+      {convShape(1, 4, 9, 9, 12, 5, 5, 2, 2, 4), 65},
+      {withPads(convShape(1, 5, 6, 20, 5, 1, 7, 1, 0, 5), 0, 3, 0, 3), 66},
+      {convShape(1, 5, 11, 5, 5, 3, 1, 1, 1, 5), 67},
+      {convShape(2, 16, 7, 7, 16, 3, 3, 1, 1, 16), 68},
+      {convShape(1, 3, 1, 1, 3, 3, 3, 1, 1, 3), 69},
+      {convShape(1, 7, 8, 9, 7, 3, 3, 2, 1, 7, 3), 70},
+  };
+  for (const Case &c : cases) {
+    SCOPED_TRACE(c.seed);
+    const ConvShape &s = c.shape;
+    auto w = randomWeights(filterCount(s), -128, 127, c.seed + 100);
+    EXPECT_EQ(runsDirect(s, kU8, w), cpuHasAvx2Fma());
+    checkConv(s, kU8, peakedCodes(inputCount(s), 0, 255, 10, 50, c.seed), w);
+    checkConv(s, Int8Source{37, 0, 255}, oddCodes(inputCount(s), 0, 255, c.seed),
+              w);
+    checkConv(s, Int8Source{-7, -128, 127},
+              oddCodes(inputCount(s), -128, 127, c.seed + 1), w);
+    // Extremes: 255 x -128 everywhere, and alternating signs.
+    checkConv(s, kU8, std::vector<float>(inputCount(s), 255.0f),
+              std::vector<int8_t>(filterCount(s), -128));
+    std::vector<float> alternating(inputCount(s));
+    for (size_t i = 0; i < alternating.size(); ++i)
+      alternating[i] = i % 2 ? 127.0f : -128.0f;
+    checkConv(s, kS8, alternating, std::vector<int8_t>(filterCount(s), 127));
+  }
+  // 255 * sum |w| beyond 2^24 (529 taps of 127): not the direct kernel,
+  // still exact on the others.
+  ConvShape big = convShape(1, 2, 24, 24, 2, 23, 23, 1, 0, 2);
+  std::vector<int8_t> wb(filterCount(big), 127);
+  EXPECT_FALSE(runsDirect(big, kU8, wb));
+  checkConv(big, kU8, randomCodes(inputCount(big), 0, 255, 71), wb);
+}
+
+TEST(ConvInt8Test, DirectGemm) {
+  // 1x1 read from the planes: odd reductions, output channels that are not
+  // whole register tiles, pixel counts that are not whole tiles, long
+  // reductions (several passes), many jobs, a 1x1 image; 1x1 strided or
+  // padded and small reductions gathered from the padded image (a first
+  // layer: 3 x 3 x 3, stride 2).
+  struct Case {
+    ConvShape shape;
+    unsigned seed;
+  };
+  std::vector<Case> cases = {
+      {convShape(1, 32, 28, 28, 16, 1, 1), 80},
+      {convShape(2, 15, 7, 7, 5, 1, 1), 81},
+      {convShape(1, 33, 9, 11, 67, 1, 1), 82},
+      {convShape(1, 600, 5, 5, 8, 1, 1), 83},
+      {convShape(1, 1100, 3, 4, 12, 1, 1), 84},
+      {convShape(1, 40, 30, 30, 200, 1, 1), 85},
+      {convShape(1, 64, 1, 1, 10, 1, 1), 86},
+      {convShape(1, 32, 14, 14, 64, 1, 1, 2, 0), 87},
+      {withPads(convShape(1, 12, 9, 8, 20, 1, 1), 1, 0, 2, 1), 88},
+      {convShape(1, 3, 33, 35, 32, 3, 3, 2, 1), 89},
+      {convShape(2, 16, 9, 9, 8, 2, 2, 1, 0, 1, 2), 90},
+      {withPads(convShape(1, 2, 10, 12, 6, 5, 5, 1, 0), 2, 1, 3, 0), 91},
+  };
+  for (const Case &c : cases) {
+    SCOPED_TRACE(c.seed);
+    const ConvShape &s = c.shape;
+    auto w = randomWeights(filterCount(s), -128, 127, c.seed + 100);
+    EXPECT_EQ(runsDirect(s, kU8, w), cpuHasAvx2Fma());
+    checkConv(s, kU8, peakedCodes(inputCount(s), 0, 255, 10, 50, c.seed), w);
+    checkConv(s, Int8Source{37, 0, 255}, oddCodes(inputCount(s), 0, 255, c.seed),
+              w);
+    checkConv(s, Int8Source{-7, -128, 127},
+              oddCodes(inputCount(s), -128, 127, c.seed + 1), w);
+    checkConv(s, kU8, std::vector<float>(inputCount(s), 255.0f),
+              std::vector<int8_t>(filterCount(s), -128));
+    std::vector<float> alternating(inputCount(s));
+    for (size_t i = 0; i < alternating.size(); ++i)
+      alternating[i] = i % 2 ? 127.0f : -128.0f;
+    checkConv(s, kS8, alternating, std::vector<int8_t>(filterCount(s), 127));
+  }
+  // A wide expansion (600 outputs per input value), and strided.
+  ConvShape expansion = convShape(1, 80, 5, 5, 600, 1, 1);
+  auto we = randomWeights(filterCount(expansion), -128, 127, 93);
+  EXPECT_EQ(runsDirect(expansion, kU8, we), cpuHasAvx2Fma());
+  checkConv(expansion, kU8, randomCodes(inputCount(expansion), 0, 255, 94), we);
+  ConvShape strided = convShape(1, 80, 5, 5, 600, 1, 1, 2);
+  EXPECT_EQ(runsDirect(strided, kU8, we), cpuHasAvx2Fma());
+  checkConv(strided, kU8, randomCodes(inputCount(strided), 0, 255, 95), we);
+  // A reduction of 65 (13 x 5 x 1) is past kDirectMaxReduction.
+  ConvShape wide = convShape(1, 13, 9, 9, 8, 5, 1, 1, 2);
+  EXPECT_FALSE(runsDirect(wide, kS8, randomWeights(filterCount(wide), -9, 9, 92)));
+  // Sums at the int32 limit: 255 * 127 * 66311 < 2^31 <= 255 * 127 * 66312
+  // (only the direct kernel takes so many input channels).
+  ConvShape limit = convShape(1, 66311, 1, 2, 2, 1, 1);
+  std::vector<int8_t> wl(filterCount(limit), 127);
+  for (size_t i = wl.size() / 2; i < wl.size(); ++i)
+    wl[i] = -127;
+  std::vector<float> xl(inputCount(limit), 255.0f);
+  xl[3] = 254.0f;
+  if (cpuHasAvx2Fma()) {
+    auto conv = ConvInt8::create(limit, kU8, wl);
+    ASSERT_TRUE(bool(conv)) << llvm::toString(conv.takeError());
+    EXPECT_TRUE((*conv)->usesDirect());
+    std::vector<int64_t> want(outputCount(limit));
+    referenceConvInt8(limit, kU8, xl.data(), wl, want.data());
+    std::vector<int32_t> got(outputCount(limit));
+    ASSERT_FALSE(bool((*conv)->run(xl.data(), got.data())));
+    for (size_t i = 0; i < got.size(); ++i)
+      EXPECT_EQ(got[i], want[i]) << "element " << i;
+    EXPECT_GT(want[0], int64_t(1) << 30);
+  }
+  ConvShape over = convShape(1, 66312, 1, 1, 2, 1, 1);
+  auto refused =
+      ConvInt8::create(over, kU8, std::vector<int8_t>(filterCount(over), 127));
+  ASSERT_FALSE(refused);
+  llvm::consumeError(refused.takeError());
 }
 
 TEST(ConvInt8Test, RefusesWhatItCannotDo) {

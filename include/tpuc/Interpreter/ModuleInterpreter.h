@@ -36,6 +36,7 @@
 #include "llvm/ADT/ArrayRef.h"
 #include "llvm/ADT/StringRef.h"
 #include "llvm/Support/Error.h"
+#include "llvm/Support/raw_ostream.h"
 
 #include <cstdint>
 #include <functional>
@@ -53,6 +54,20 @@ struct InterpreterOptions {
   std::vector<std::string> keepTensors;
   /// Threads the kernels may use; 0 = one per hardware thread.
   unsigned threads = 0;
+  /// Time every op run by invoke and invokeFrom (getProfile); off by
+  /// default (a clock read per op).
+  bool profile = false;
+};
+
+/// The time one op took in the runs timed by InterpreterOptions::profile.
+struct OpProfile {
+  /// The op's name (its first result's) and kind: the op name, with
+  /// convolutions told apart as "<op> depthwise", "<op> grouped" or
+  /// "<op> KHxKW".
+  std::string name, kind;
+  int64_t calls = 0;
+  /// Total wall time, in milliseconds.
+  double ms = 0;
 };
 
 class ModuleInterpreter {
@@ -126,6 +141,12 @@ public:
   /// (inputs included, weights not), called in execution order.
   void addTensorCallback(TensorCallback callback);
 
+  /// The time of every op run since creation or resetProfile, in execution
+  /// order (empty unless InterpreterOptions::profile).
+  std::vector<OpProfile> getProfile() const;
+  /// Forgets the times so far (e.g. those of a first, warm-up run).
+  void resetProfile();
+
   /// What the buffer plan costs, in bytes of float data.
   struct MemoryStats {
     /// Buffers shared by liveness, and their total size.
@@ -152,9 +173,20 @@ private:
 /// With `dequantize`, a tensor of a `!quant.uniform` type is written as the
 /// real values its codes stand for, (q - zero_point) * scale, so that it
 /// compares with the float model by name; otherwise as its codes.
+///
+/// With `profileRuns` > 0 (and `profile` given), the model then runs that
+/// many more times on the same inputs with every op timed, and `profile`
+/// receives their times (the outputs are those of the first run).
 llvm::Expected<NpzFile> runModule(mlir::ModuleOp module, const NpzFile &inputs,
                                   bool allTensors, unsigned threads,
-                                  bool dequantize = false);
+                                  bool dequantize = false,
+                                  unsigned profileRuns = 0,
+                                  std::vector<OpProfile> *profile = nullptr);
+
+/// Writes `ops` (of `runs` timed runs) as text: the time per run of each
+/// kind of op (count, ms, share), then the `slowest` slowest ops.
+void printProfile(llvm::raw_ostream &os, llvm::ArrayRef<OpProfile> ops,
+                  unsigned runs, size_t slowest = 10);
 
 } // namespace tpuc
 

@@ -21,11 +21,15 @@
 // separately. Small reductions (every |partial sum| provably below 2^24, as
 // in depthwise convolutions) may instead run through the f32 kernel
 // (kernels::Conv2D) on the codes minus the zero point, exact for the same
-// reason. `create` refuses (an error; callers fall back to plain loops)
-// shapes and weights for which this cannot be guaranteed: codes wider than
-// 8 bits, |acc| possibly beyond int32, a single input channel whose kernel
-// alone could pass 2^24, or oneDNN offering only its reference
-// implementation.
+// reason. On CPUs with AVX2, depthwise convolutions and plain ones that are
+// 1x1 or have a small reduction run instead on hand-written exact kernels
+// (lib/Kernels/DirectInt8.h: f32 sums below 2^24 for depthwise ones, int16
+// pair products summed in int32 for the others), which read the float codes
+// directly and hand their sums over while in cache. `create` refuses (an
+// error; callers fall back to plain loops) shapes and weights for which
+// this cannot be guaranteed: codes wider than 8 bits, |acc| possibly beyond
+// int32, a single input channel whose kernel alone could pass 2^24, or
+// oneDNN offering only its reference implementation.
 //
 // Work is split into chunks (one image x a block of output channels or of
 // groups) chosen from the shape alone, each run by a single-threaded oneDNN
@@ -75,16 +79,26 @@ struct Int8Options {
   double scatterFraction = 0.03;
   /// The bound on 128 * sum |w| of one primitive run (at most 2^24).
   int64_t accumulatorBound = int64_t(1) << 24;
+  /// With f32Path Auto, the direct kernels (lib/Kernels/DirectInt8.h: no
+  /// oneDNN) run the convolutions they apply to: depthwise ones, and
+  /// ungrouped ones that are 1x1 or sum at most kDirectMaxReduction
+  /// products per output. False keeps oneDNN (tests reach its paths).
+  bool direct = true;
 };
 
+/// The largest reduction (inChannels x kernel) of a non-1x1 ungrouped
+/// convolution that the direct kernel takes (first layers: 3 x 3 x 3).
+constexpr int64_t kDirectMaxReduction = 64;
+
 /// The accumulators of one chunk: output channels [firstChannel,
-/// firstChannel + channels) of image `image`; the value of channel
-/// firstChannel + c at output pixel p (= oh * outWidth + ow) is
+/// firstChannel + channels) of image `image`, output pixels [firstPixel,
+/// firstPixel + pixels); the value of channel firstChannel + c at output
+/// pixel firstPixel + p (pixels numbered oh * outWidth + ow) is
 /// data[p * pixelStride + c * channelStride].
 struct ConvInt8Block {
   int64_t image = 0;
   int64_t firstChannel = 0, channels = 0;
-  int64_t pixels = 0;
+  int64_t firstPixel = 0, pixels = 0;
   const int32_t *data = nullptr;
   int64_t pixelStride = 0, channelStride = 0;
 };
@@ -128,6 +142,11 @@ public:
   bool isExpanded() const;
   /// Whether it runs as an exact f32 convolution (Int8Options::F32Path).
   bool usesF32() const;
+  /// Whether it runs on a direct kernel (Int8Options::direct).
+  bool usesDirect() const;
+  /// A bound on every |sum| it hands over: max(|qmin|, |qmax|) times the
+  /// largest sum of |w| of an output channel.
+  int64_t getAccumulatorBound() const;
 
   /// What the last run did with the codes outside the window, per image
   /// and source block: how many were scattered, and how many primitive
@@ -137,7 +156,6 @@ public:
   };
   Stats getLastStats() const;
 
-private:
 private:
   struct Impl;
   static llvm::Expected<std::unique_ptr<Impl>>

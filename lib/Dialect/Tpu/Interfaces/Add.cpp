@@ -12,7 +12,9 @@
 //   y = sat(rightShiftRound(Σ_i (q_i − zp_i)·M_i, r, round_mode) + zp_out)
 // (`quant_mode` does not change the arithmetic of an eltwise add.) `do_relu`
 // clamps below at zp_out and, with a positive `relu_limit`, above at
-// sat(round(relu_limit / scale_out) + zp_out).
+// sat(round(relu_limit / scale_out) + zp_out). Without broadcast (residual
+// adds) the same arithmetic runs eight values at a time in exact f64 lanes
+// (kernels::addInt8, RequantVec.h) where it applies.
 //
 // Float: the inputs summed in f32 in operand order, the fused ReLU, then the
 // sum rounded to the result type.
@@ -22,6 +24,7 @@
 #include "Common.h"
 
 #include "tpuc/Kernels/Requant.h"
+#include "tpuc/Kernels/RequantVec.h"
 
 using namespace mlir;
 using namespace tpuc;
@@ -100,10 +103,23 @@ LogicalResult AddOp::inference(InferenceParameter &p) {
   auto [lo, hi] = getIntegerBounds(*outStorage, doRelu, limit);
   const IntegerStorage storage = *outStorage;
   if (llvm::all_of(sameShape, [](bool same) { return same; })) {
-    // No broadcast (residual adds): input by input over a chunk, the same
-    // arithmetic in the same order per element, without per-element index
-    // work.
+    // No broadcast (residual adds): in f64 lanes when that applies, else
+    // input by input over a chunk, the same arithmetic in the same order per
+    // element, without per-element index work.
+    SmallVector<kernels::AddInt8Input, 4> vecInputs;
+    for (size_t i = 0; i < numInputs; ++i)
+      vecInputs.push_back({p.inputs[i], inStorage[i].qmin, inStorage[i].qmax,
+                           inStorage[i].zeroPoint, multipliers[i],
+                           shared ? 0 : shifts[i]});
     parallelFor(0, total, grain, [&](int64_t begin, int64_t end) {
+      SmallVector<kernels::AddInt8Input, 4> chunk(vecInputs);
+      for (kernels::AddInt8Input &in : chunk)
+        in.data += begin;
+      if (kernels::addInt8(chunk, shared, shifts[0], rmode, storage.zeroPoint,
+                           std::max(lo, storage.qmin),
+                           std::min(hi, storage.qmax), end - begin,
+                           out + begin))
+        return;
       std::vector<int64_t> sums(end - begin, 0);
       for (size_t i = 0; i < numInputs; ++i) {
         const float *x = p.inputs[i] + begin;

@@ -16,9 +16,15 @@
 //   integer -> integer: the real value (q − zp_in)·scale_in (double), then
 //                       quantized as above with the result's scale and zp.
 //
+// Float -> integer runs eight values at a time in f64 lanes where it can
+// (kernels::quantizeFloats, RequantVec.h: the same division and an exact
+// rounding).
+//
 //===----------------------------------------------------------------------===//
 
 #include "Common.h"
+
+#include "tpuc/Kernels/RequantVec.h"
 
 using namespace mlir;
 using namespace tpuc;
@@ -36,6 +42,11 @@ LogicalResult CastOp::inference(InferenceParameter &p) {
   const float *src = p.inputs[0];
   float *dst = p.outputs[0];
   parallelFor(0, total, chooseGrain(total, 4096), [&](int64_t lo, int64_t hi) {
+    if (!in && out &&
+        kernels::quantizeFloats(src + lo, hi - lo, out->scale, rmode,
+                                out->zeroPoint, out->qmin, out->qmax,
+                                dst + lo))
+      return;
     for (int64_t e = lo; e < hi; ++e) {
       double real = in ? static_cast<double>(clampTo(toInteger(src[e]), *in) -
                                              in->zeroPoint) *

@@ -22,18 +22,21 @@
 // zp_out) (half away from zero). Weights are read from their typed arrays
 // (InferenceParameter::weights) so int32 biases beyond 2^24 stay exact.
 //
-// The sums run on oneDNN's int8 convolution through kernels::ConvInt8,
-// which gives exactly the int64 loops' sums (see its header); the bias,
-// the int32 saturation and the requant (kernels::Requant, which is
-// quant::applyMultiplierAndRShift) are applied here to each chunk of
-// accumulators. The kernel, with the filter reordered once, lives in
-// InferenceParameter::handle from init on and is remade when the filter
-// changes (setTensor, invokeAt with another buffer). Whenever it does not
-// apply (a filter that is not int8, codes wider than 8 bits, sums that
-// could pass int32, oneDNN refusing the shape) or fails, the plain int64
-// loops below (inferenceInt8Loops, the reference) run instead; work there
-// is split over (batch, output channel). Both give the same bits for any
-// thread count.
+// The sums run on kernels::ConvInt8 (oneDNN's int8 convolution, or its
+// direct kernels for depthwise and 1x1 convolutions), which gives exactly
+// the int64 loops' sums (see its header); the bias, the int32 saturation
+// and the requant (kernels::RequantChannels: quant::applyMultiplierAndRShift
+// in f64 lanes where that is exact, see RequantVec.h) are applied here to
+// each chunk of accumulators while it is in cache. The kernel, with the
+// filter reordered once, and the requant's per-channel constants live in
+// InferenceParameter::handle from init on; the kernel is remade when the
+// filter changes (setTensor, invokeAt with another buffer), the constants
+// when the bias does. Whenever the kernel does not apply (a filter that
+// is not int8, codes wider than 8 bits, sums that could pass int32, oneDNN
+// refusing the shape) or fails, the plain int64 loops below
+// (inferenceInt8Loops, the reference) run instead; work there is split
+// over (batch, output channel). Both give the same bits for any thread
+// count.
 //
 // Float (f32 / f16 / bf16 result): the f32 convolution of the (already
 // rounded) operands by the oneDNN kernel, with the fused ReLU, then every
@@ -47,6 +50,7 @@
 #include "tpuc/Kernels/Conv.h"
 #include "tpuc/Kernels/ConvInt8.h"
 #include "tpuc/Kernels/Requant.h"
+#include "tpuc/Kernels/RequantVec.h"
 
 #include <atomic>
 #include <cstdlib>
@@ -115,8 +119,17 @@ bool isInt8(Conv2DOp op) {
   return isa<mlir::quant::UniformQuantizedType>(elementOf(op.getOutput()));
 }
 
-/// The INT8 state kept in InferenceParameter::handle.
-using Int8State = Int8KernelCache<kernels::ConvInt8>;
+/// The INT8 state kept in InferenceParameter::handle: the kernel, and the
+/// epilogue's per-channel constants (built once: the requant parameters
+/// are attributes; rebuilt when the kernel's accumulator bound or the
+/// bias changes, the bias being known unchanged only while it comes from
+/// the same typed weight array).
+struct Int8State : Int8KernelCache<kernels::ConvInt8> {
+  std::unique_ptr<kernels::RequantChannels> requant;
+  int64_t requantBound = -1;
+  const Array *requantBias = nullptr;
+  bool requantHasBias = false;
+};
 
 /// The kernel for the current filter, made (or remade) when needed; null
 /// when the int64 loops must run.
@@ -147,13 +160,6 @@ kernels::ConvInt8 *getInt8Kernel(Conv2DOp op, InferenceParameter &p,
       });
 }
 
-/// What the INT8 result needs besides the sums.
-struct Int8Epilogue {
-  IntegerStorage out;
-  int64_t lo = 0, hi = 0;
-  std::vector<kernels::Requant> requants; // one, or one per channel
-  std::vector<int64_t> bias;              // empty without
-};
 } // namespace
 
 /// The INT8 result by plain int64 loops (the reference the fast path must
@@ -276,49 +282,64 @@ LogicalResult Conv2DOp::inference(InferenceParameter &p) {
       getIntegerStorage(elementOf(getOutput()));
   if (!inStorage || !outStorage || !getQuantMode())
     return emitOpError("INT8 inference needs quantized types and quant_mode");
-  SmallVector<int64_t> multipliers = getIntegers(getMultiplierAttr());
-  SmallVector<int64_t> shifts = getIntegers(getRshiftAttr());
-  if (multipliers.empty() || multipliers.size() != shifts.size())
-    return emitOpError("INT8 inference needs multiplier and rshift");
+  // Read only when needed: the kernels' epilogue keeps its constants.
+  SmallVector<int64_t> multipliers, shifts;
+  auto readRequant = [&]() -> LogicalResult {
+    if (!multipliers.empty())
+      return success();
+    multipliers = getIntegers(getMultiplierAttr());
+    shifts = getIntegers(getRshiftAttr());
+    if (multipliers.empty() || multipliers.size() != shifts.size())
+      return emitOpError("INT8 inference needs multiplier and rshift");
+    return success();
+  };
   quant::QuantMode qmode = toQuantMath(*getQuantMode());
   quant::RoundMode rmode = toQuantMath(getRoundMode());
 
   auto *state = static_cast<Int8State *>(p.handle);
   if (state && !useInt8ReferenceLoops())
     if (kernels::ConvInt8 *kernel = getInt8Kernel(*this, p, *state)) {
-      Int8Epilogue e;
-      e.out = *outStorage;
-      std::tie(e.lo, e.hi) = getIntegerBounds(*outStorage, getDoRelu(),
-                                              getReluLimit().convertToDouble());
-      for (size_t i = 0; i < multipliers.size(); ++i)
-        e.requants.emplace_back(multipliers[i], shifts[i], qmode, rmode);
-      if (s.hasBias)
-        e.bias = readIntegers(p, 2, s.outChannels);
+      int64_t lo = 0, hi = 0;
+      std::tie(lo, hi) = getIntegerBounds(*outStorage, getDoRelu(),
+                                          getReluLimit().convertToDouble());
+      const Array *biasArray =
+          s.hasBias && p.weights.size() > 2 ? p.weights[2] : nullptr;
+      int64_t bound = kernel->getAccumulatorBound();
+      if (!state->requant || state->requantBound != bound ||
+          state->requantHasBias != s.hasBias ||
+          (s.hasBias && (!biasArray || biasArray != state->requantBias))) {
+        if (failed(readRequant()))
+          return failure();
+        std::vector<int64_t> bias;
+        if (s.hasBias)
+          bias = readIntegers(p, 2, s.outChannels);
+        state->requant = std::make_unique<kernels::RequantChannels>(
+            multipliers, shifts, qmode, rmode, bias, s.outChannels,
+            outStorage->zeroPoint, lo, hi, bound);
+        state->requantBound = bound;
+        state->requantBias = biasArray;
+        state->requantHasBias = s.hasBias;
+      }
+      const kernels::RequantChannels &requant = *state->requant;
       const int64_t outPlane = s.outHeight * s.outWidth;
       float *output = p.outputs[0];
       llvm::Error err =
           kernel->run(p.inputs[0], [&](const kernels::ConvInt8Block &b) {
-            // In tiles of pixels when the accumulators are [pixel][channel],
-            // so that a tile stays in cache across its channels.
-            int64_t tile = b.pixelStride == 1 ? b.pixels : 64;
-            for (int64_t p0 = 0; p0 < b.pixels; p0 += tile) {
-              int64_t count = std::min(b.pixels - p0, tile);
-              for (int64_t c = 0; c < b.channels; ++c) {
-                int64_t oc = b.firstChannel + c;
-                float *dst =
-                    output + (b.image * s.outChannels + oc) * outPlane + p0;
-                e.requants[e.requants.size() == 1 ? 0 : oc].apply(
-                    b.data + c * b.channelStride + p0 * b.pixelStride,
-                    b.pixelStride, count, e.bias.empty() ? 0 : e.bias[oc],
-                    e.out.zeroPoint, e.lo, e.hi, dst);
-              }
-            }
+            requant.apply(b.data, b.channelStride, b.pixelStride,
+                          b.firstChannel, b.channels, b.pixels,
+                          output +
+                              (b.image * s.outChannels + b.firstChannel) *
+                                  outPlane +
+                              b.firstPixel,
+                          outPlane);
           });
       if (!err)
         return success();
       // The loops below recompute every output.
       llvm::consumeError(std::move(err));
     }
+  if (failed(readRequant()))
+    return failure();
   return inferenceInt8Loops(*this, p, s, *inStorage, *outStorage, multipliers,
                             shifts, qmode, rmode);
 }
