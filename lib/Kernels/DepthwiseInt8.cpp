@@ -49,21 +49,6 @@ constexpr int64_t kMaxTaps = 1024;
 /// padded rows, about as large, stay in L1 or L2).
 constexpr int64_t kBandPixels = 512;
 
-/// A grow-only, 64-byte aligned buffer of T (per thread when thread_local).
-template <typename T> struct Aligned {
-  std::unique_ptr<char[]> storage;
-  size_t capacity = 0;
-  T *get(size_t count) {
-    size_t bytes = count * sizeof(T) + 64;
-    if (bytes > capacity) {
-      storage.reset(new char[bytes]);
-      capacity = bytes;
-    }
-    auto address = reinterpret_cast<uintptr_t>(storage.get());
-    return reinterpret_cast<T *>(storage.get() + (64 - address % 64) % 64);
-  }
-};
-
 #if TPUC_DIRECT_AVX2
 /// Lanes [0, n) of 8 set, for masked loads (AMD CPUs microcode masked
 /// stores: none is used).
@@ -157,8 +142,8 @@ TPUC_AVX2 void buildRows(const float *const *src, const ConvShape &s,
 /// base[(offset[t] + ow * sw) * 8], as int32 at out[(ow - ow0) * 8].
 template <int U>
 TPUC_AVX2 inline void pixelTile(const float *base, const float *w,
-                                const int64_t *offset, int64_t taps,
-                                int64_t sw, int32_t *out) {
+                                const int64_t *offset, int64_t taps, int64_t sw,
+                                int32_t *out) {
   __m256 acc[U];
 #pragma GCC unroll 8
   for (int u = 0; u < U; ++u)

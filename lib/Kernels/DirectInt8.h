@@ -53,6 +53,21 @@
 
 namespace tpuc::kernels::detail {
 
+/// A grow-only, 64-byte aligned buffer of T (per thread when thread_local).
+template <typename T> struct Aligned {
+  std::unique_ptr<char[]> storage;
+  size_t capacity = 0;
+  T *get(size_t count) {
+    size_t bytes = count * sizeof(T) + 64;
+    if (bytes > capacity) {
+      storage.reset(new char[bytes]);
+      capacity = bytes;
+    }
+    auto address = reinterpret_cast<uintptr_t>(storage.get());
+    return reinterpret_cast<T *>(storage.get() + (64 - address % 64) % 64);
+  }
+};
+
 class DepthwiseInt8 {
 public:
   /// Null when the kernel does not apply (see above).

@@ -58,24 +58,10 @@ constexpr int64_t kSerialPacking = 32768;
 /// jobs, so that a static split over the threads stays even).
 constexpr int64_t kMinPackedJobs = 12;
 
-template <typename T> struct Aligned {
-  std::unique_ptr<char[]> storage;
-  size_t capacity = 0;
-  T *get(size_t count) {
-    size_t bytes = count * sizeof(T) + 64;
-    if (bytes > capacity) {
-      storage.reset(new char[bytes]);
-      capacity = bytes;
-    }
-    auto address = reinterpret_cast<uintptr_t>(storage.get());
-    return reinterpret_cast<T *>(storage.get() + (64 - address % 64) % 64);
-  }
-};
-
 inline int32_t pairOf(int32_t low, int32_t high) {
-  return static_cast<int32_t>(static_cast<uint16_t>(low) |
-                              (static_cast<uint32_t>(static_cast<uint16_t>(high))
-                               << 16));
+  return static_cast<int32_t>(
+      static_cast<uint16_t>(low) |
+      (static_cast<uint32_t>(static_cast<uint16_t>(high)) << 16));
 }
 
 #if TPUC_DIRECT_AVX2
@@ -163,8 +149,8 @@ TPUC_AVX2 void packPlanes(const float *image, int64_t k, int64_t pairs,
         }
         __m256i c0 = codes8(s0, vlo, vhi);
         __m256i c1 = s1 ? codes8(s1, vlo, vhi) : _mm256_setzero_si256();
-        __m256i pair =
-            _mm256_or_si256(_mm256_and_si256(c0, low), _mm256_slli_epi32(c1, 16));
+        __m256i pair = _mm256_or_si256(_mm256_and_si256(c0, low),
+                                       _mm256_slli_epi32(c1, 16));
         _mm256_store_si256(reinterpret_cast<__m256i *>(dst + q), pair);
       }
     }
@@ -281,12 +267,12 @@ std::unique_ptr<GemmInt8> GemmInt8::create(const ConvShape &s,
   int64_t channels = g->outputTiles * kRows;
   if (g->packedPerJob) {
     g->tilesPerJob = even(g->tiles, packTiles, 1);
-    g->channelsPerJob = even(
-        channels,
-        std::clamp<int64_t>(kJobAccumulators / (packTiles * kPixels) / kRows *
-                                kRows,
-                            kRows, kJobChannels),
-        kRows);
+    g->channelsPerJob =
+        even(channels,
+             std::clamp<int64_t>(kJobAccumulators / (packTiles * kPixels) /
+                                     kRows * kRows,
+                                 kRows, kJobChannels),
+             kRows);
   } else {
     int64_t mostChannels = std::min(kJobChannels, channels);
     int64_t mostTiles = std::clamp<int64_t>(
@@ -295,12 +281,11 @@ std::unique_ptr<GemmInt8> GemmInt8::create(const ConvShape &s,
     // At least kMinJobs jobs while channel blocks keep 16 channels.
     int64_t channelJobs = (channels + mostChannels - 1) / mostChannels;
     int64_t wanted = (kMinJobs + tileJobs - 1) / tileJobs;
-    channelJobs = std::clamp<int64_t>(wanted, channelJobs,
-                                      std::max<int64_t>(channelJobs,
-                                                        channels / 16));
+    channelJobs = std::clamp<int64_t>(
+        wanted, channelJobs, std::max<int64_t>(channelJobs, channels / 16));
     g->tilesPerJob = even(g->tiles, mostTiles, 1);
-    g->channelsPerJob = even(channels, (channels + channelJobs - 1) / channelJobs,
-                             kRows);
+    g->channelsPerJob =
+        even(channels, (channels + channelJobs - 1) / channelJobs, kRows);
   }
   return g;
 #else
@@ -365,10 +350,9 @@ TPUC_AVX2 void gatherTiles(const int16_t *plane, const int32_t *rowOffset,
               x1 = _mm256_loadu_si256(
                   reinterpret_cast<const __m256i *>(plane + r1 + offsets[q]));
           }
-          _mm256_store_si256(
-              reinterpret_cast<__m256i *>(dst + q),
-              _mm256_or_si256(_mm256_and_si256(x0, low),
-                              _mm256_slli_epi32(x1, 16)));
+          _mm256_store_si256(reinterpret_cast<__m256i *>(dst + q),
+                             _mm256_or_si256(_mm256_and_si256(x0, low),
+                                             _mm256_slli_epi32(x1, 16)));
           continue;
         }
         for (int64_t p = q; p < q + 8; ++p) {
@@ -406,20 +390,19 @@ void GemmInt8::run(
   // packed input of a whole image when not packed per job.
   thread_local Aligned<int32_t> packedBuffer;
   thread_local Aligned<int16_t> planeBuffer;
-  int32_t *shared = packedPerJob ? nullptr
-                                 : packedBuffer.get(tiles * pairs * kPixels);
+  int32_t *shared =
+      packedPerJob ? nullptr : packedBuffer.get(tiles * pairs * kPixels);
   // 32 spare int16: a stride-2 gather reads one past its last pixel.
   int16_t *plane =
-      contiguous ? nullptr
-                 : planeBuffer.get(s.inChannels * paddedHeight * paddedWidth +
-                                   32);
+      contiguous
+          ? nullptr
+          : planeBuffer.get(s.inChannels * paddedHeight * paddedWidth + 32);
   const int64_t tileJobs = (tiles + tilesPerJob - 1) / tilesPerJob;
   const int64_t channelJobs =
       (s.outChannels + channelsPerJob - 1) / channelsPerJob;
   const int64_t passes = (pairs + kPairsPerPass - 1) / kPairsPerPass;
   const int64_t perPass = (pairs + passes - 1) / passes;
-  auto pack = [&](const float *image, int64_t t0, int64_t t1,
-                  int32_t *packed) {
+  auto pack = [&](const float *image, int64_t t0, int64_t t1, int32_t *packed) {
     if (contiguous)
       packContiguous(image, t0, t1, packed);
     else
@@ -427,8 +410,8 @@ void GemmInt8::run(
   };
   // Output channels [c0, c1) x tiles [t0, t1) (packed from `packed`, tile
   // t0 first) of image n, to the epilogue.
-  auto compute = [&](int64_t n, int64_t t0, int64_t t1, int64_t c0,
-                     int64_t c1, const int32_t *packed) {
+  auto compute = [&](int64_t n, int64_t t0, int64_t t1, int64_t c0, int64_t c1,
+                     const int32_t *packed) {
     thread_local Aligned<int32_t> accBuffer;
     int64_t o0 = c0 / kRows, o1 = (c1 + kRows - 1) / kRows;
     int64_t ldc = (t1 - t0) * kPixels;
@@ -460,11 +443,9 @@ void GemmInt8::run(
     const float *image = input + n * imageSize;
     if (!contiguous) {
       int64_t rows = s.inChannels * paddedHeight;
-      parallelFor(0, rows,
-                  chooseGrain(rows, std::max<int64_t>(1, 16384 / paddedWidth)),
-                  [&](int64_t lo, int64_t hi) {
-                    convertPlane(image, lo, hi, plane);
-                  });
+      parallelFor(
+          0, rows, chooseGrain(rows, std::max<int64_t>(1, 16384 / paddedWidth)),
+          [&](int64_t lo, int64_t hi) { convertPlane(image, lo, hi, plane); });
     }
     if (packedPerJob) {
       // Each job packs its tiles (they stay in L2) and runs every channel.

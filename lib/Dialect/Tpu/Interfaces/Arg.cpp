@@ -20,15 +20,8 @@ using namespace tpuc::tpu;
 
 LogicalResult ArgOp::inference(InferenceParameter &p) {
   ArrayRef<int64_t> shape = shapeOf(getInput());
-  int64_t rank = shape.size(), axis = getAxis();
-  if (axis < 0)
-    axis += rank;
-  int64_t outer = 1, inner = 1;
-  for (int64_t d = 0; d < axis; ++d)
-    outer *= shape[d];
-  for (int64_t d = axis + 1; d < rank; ++d)
-    inner *= shape[d];
-  kernels::argExtreme(p.inputs[0], p.outputs[0], outer, shape[axis], inner,
+  auto [axis, outer, dim, inner] = splitAtAxis(shape, getAxis());
+  kernels::argExtreme(p.inputs[0], p.outputs[0], outer, dim, inner,
                       getMode() == ArgMode::ArgMax, getSelectLastIndex());
   return success();
 }

@@ -48,6 +48,24 @@ inline llvm::ArrayRef<int64_t> shapeOf(mlir::Value value) {
   return llvm::cast<mlir::ShapedType>(value.getType()).getShape();
 }
 
+/// A shape seen around one axis: the product of the dimensions before it,
+/// its own, and the product of those after it (`axis` may count from the
+/// end).
+struct AxisSplit {
+  int64_t axis, outer, dim, inner;
+};
+inline AxisSplit splitAtAxis(llvm::ArrayRef<int64_t> shape, int64_t axis) {
+  int64_t rank = static_cast<int64_t>(shape.size());
+  if (axis < 0)
+    axis += rank;
+  AxisSplit s{axis, 1, shape[axis], 1};
+  for (int64_t d = 0; d < axis; ++d)
+    s.outer *= shape[d];
+  for (int64_t d = axis + 1; d < rank; ++d)
+    s.inner *= shape[d];
+  return s;
+}
+
 inline int64_t numElements(mlir::Value value) {
   int64_t n = 1;
   for (int64_t d : shapeOf(value))

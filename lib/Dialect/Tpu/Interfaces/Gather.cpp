@@ -21,15 +21,7 @@ using namespace tpuc::tpu;
 
 LogicalResult GatherOp::inference(InferenceParameter &p) {
   ArrayRef<int64_t> shape = shapeOf(getInput());
-  int64_t rank = shape.size(), axis = getAxis();
-  if (axis < 0)
-    axis += rank;
-  int64_t outer = 1, inner = 1;
-  for (int64_t d = 0; d < axis; ++d)
-    outer *= shape[d];
-  for (int64_t d = axis + 1; d < rank; ++d)
-    inner *= shape[d];
-  int64_t dim = shape[axis];
+  auto [axis, outer, dim, inner] = splitAtAxis(shape, getAxis());
   std::vector<int64_t> index;
   int64_t bad = kernels::resolveGatherIndices(
       p.inputs[1], numElements(getIndices()), dim, index);

@@ -45,15 +45,8 @@ LogicalResult LRNOp::inference(InferenceParameter &p) {
 }
 
 LogicalResult LpNormOp::inference(InferenceParameter &p) {
-  ArrayRef<int64_t> shape = shapeOf(getInput());
-  int64_t rank = shape.size(), axis = getAxis();
-  if (axis < 0)
-    axis += rank;
-  int64_t outer = 1;
-  for (int64_t d = 0; d < axis; ++d)
-    outer *= shape[d];
-  kernels::lpNorm(p.inputs[0], p.outputs[0], outer, shape[axis],
-                  productFrom(shape, axis + 1), getP());
+  auto [axis, outer, dim, inner] = splitAtAxis(shapeOf(getInput()), getAxis());
+  kernels::lpNorm(p.inputs[0], p.outputs[0], outer, dim, inner, getP());
   roundResultToType(getOutput(), p.outputs[0]);
   return success();
 }
