@@ -32,6 +32,15 @@ inline float divideIntegers(float a, float b) {
       std::trunc(static_cast<double>(a) / static_cast<double>(b)));
 }
 
+/// The remainder of a / b computed in double, rounded to f32 once: with
+/// `fmod` of the sign of a (C's fmod), else of the sign of b (Python's %).
+inline float remainder(float a, float b, bool fmod) {
+  double r = std::fmod(static_cast<double>(a), static_cast<double>(b));
+  if (!fmod && r != 0.0 && ((r < 0.0) != (b < 0.0f)))
+    r += b;
+  return static_cast<float>(r);
+}
+
 /// a^b computed in double, rounded to f32 once.
 inline float power(float a, float b) {
   return static_cast<float>(

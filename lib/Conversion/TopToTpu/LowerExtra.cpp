@@ -509,6 +509,9 @@ FailureOr<bool> tpuc::lowering::lowerExtraOp(Lowering &l, Operation *op) {
       .Case([&](top::PReluOp prelu) {
         return lowerFloatOp<tpu::PReluOp>(l, prelu, {});
       })
+      .Case([&](top::ModOp mod) {
+        return lowerFloatOp<tpu::ModOp>(l, mod, {"fmod"});
+      })
       .Case([&](top::DivOp div) {
         return lowerFloatOp<tpu::DivOp>(l, div, {"integer"});
       })

@@ -93,6 +93,8 @@ func.func @float_eltwise(%x: tensor<1x4x2x2xf16>, %s: tensor<4x1x1xf16>, %c: ten
   %p = "tpu.PRelu"(%x, %s) : (tensor<1x4x2x2xf16>, tensor<4x1x1xf16>) -> tensor<1x4x2x2xf16>
   // CHECK: "tpu.Div"(%{{.*}}, %{{.*}}) <{integer = true}>
   %d = "tpu.Div"(%x, %s) {integer = true} : (tensor<1x4x2x2xf16>, tensor<4x1x1xf16>) -> tensor<1x4x2x2xf16>
+  // CHECK: "tpu.Mod"(%{{.*}}, %{{.*}}) <{fmod = true}>
+  %md = "tpu.Mod"(%x, %s) {fmod = true} : (tensor<1x4x2x2xf16>, tensor<4x1x1xf16>) -> tensor<1x4x2x2xf16>
   // CHECK: "tpu.Pow"(%{{.*}}, %{{.*}}) : (tensor<1x4x2x2xf16>, tensor<4x1x1xf16>) -> tensor<1x4x2x2xf16>
   %w = "tpu.Pow"(%x, %s) : (tensor<1x4x2x2xf16>, tensor<4x1x1xf16>) -> tensor<1x4x2x2xf16>
   // CHECK: "tpu.Compare"(%{{.*}}, %{{.*}}) <{mode = #tpu<compare_mode GreaterOrEqual>}>

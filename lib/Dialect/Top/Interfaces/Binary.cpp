@@ -37,8 +37,7 @@ static LogicalResult evalBinary(Operation *op, InferenceParameter &p, Fn fn) {
 
 /// Evaluates a variadic op as a left fold of `fn` over its inputs.
 template <typename Fn>
-static LogicalResult evalVariadic(Operation *op, InferenceParameter &p,
-                                  Fn fn) {
+static LogicalResult evalVariadic(Operation *op, InferenceParameter &p, Fn fn) {
   Value output = op->getResult(0);
   ArrayRef<int64_t> outShape = shapeOf(output);
   float *out = p.outputs[0];
@@ -47,8 +46,8 @@ static LogicalResult evalVariadic(Operation *op, InferenceParameter &p,
                        outShape, out, fn);
   for (unsigned i = 2; i < op->getNumOperands(); ++i)
     broadcastElements<2>({out, p.inputs[i]},
-                         {outShape, shapeOf(op->getOperand(i))}, outShape,
-                         out, fn);
+                         {outShape, shapeOf(op->getOperand(i))}, outShape, out,
+                         fn);
   return success();
 }
 
@@ -157,17 +156,9 @@ LogicalResult ModOp::inferShapes() {
 int64_t ModOp::getFlops() { return elementwiseFlops(*this, 1); }
 
 LogicalResult ModOp::inference(InferenceParameter &p) {
-  if (getFmod())
-    return evalBinary(*this, p, [](float a, float b) {
-      return static_cast<float>(
-          std::fmod(static_cast<double>(a), static_cast<double>(b)));
-    });
-  // Python's %: the remainder takes the sign of the divisor.
-  return evalBinary(*this, p, [](float a, float b) {
-    double r = std::fmod(static_cast<double>(a), static_cast<double>(b));
-    if (r != 0.0 && ((r < 0.0) != (b < 0.0f)))
-      r += b;
-    return static_cast<float>(r);
+  bool fmod = getFmod();
+  return evalBinary(*this, p, [fmod](float a, float b) {
+    return kernels::remainder(a, b, fmod);
   });
 }
 
@@ -321,8 +312,7 @@ Value matchScaled(Value value, double expected) {
 }
 
 /// The input of `value` when it is `1 + UnaryOp(input)`.
-template <typename UnaryOp>
-Value matchOnePlus(Value value) {
+template <typename UnaryOp> Value matchOnePlus(Value value) {
   auto add = value.getDefiningOp<AddConstOp>();
   if (!add || add.getDoRelu() || add.getConstVal().convertToDouble() != 1.0)
     return nullptr;
@@ -343,8 +333,7 @@ Value matchTanhForm(Value value) {
   Value arg = matchOnePlus<TanhOp>(value);
   Value sum = arg ? matchScaled(arg, 0.7978845608028654) : nullptr;
   auto add = sum ? sum.getDefiningOp<AddOp>() : nullptr;
-  if (!add || add.getInputs().size() != 2 || add.getCoeff() ||
-      add.getDoRelu())
+  if (!add || add.getInputs().size() != 2 || add.getCoeff() || add.getDoRelu())
     return nullptr;
   for (auto [x, cube] : {std::pair(add.getInputs()[0], add.getInputs()[1]),
                          std::pair(add.getInputs()[1], add.getInputs()[0])}) {
@@ -389,8 +378,7 @@ struct FuseSiLU : OpRewritePattern<MulOp> {
 /// 0.5 * x * (1 + tanh(sqrt(2/pi) * (x + 0.044715 * x^3))) -> gelu(x) {tanh},
 /// rooted at the last product (a Mul or a MulConst), the factors in any
 /// order and grouping; the root's name is kept.
-template <typename RootOp>
-struct FuseGELU : OpRewritePattern<RootOp> {
+template <typename RootOp> struct FuseGELU : OpRewritePattern<RootOp> {
   using OpRewritePattern<RootOp>::OpRewritePattern;
 
   LogicalResult matchAndRewrite(RootOp root,
@@ -400,8 +388,9 @@ struct FuseGELU : OpRewritePattern<RootOp> {
     Product product = factorize(root.getOutput());
     if (product.factors.size() != 2 || !near(product.scale, 0.5))
       return rewriter.notifyMatchFailure(root, "not 0.5 * a * b");
-    for (auto [x, other] : {std::pair(product.factors[0], product.factors[1]),
-                            std::pair(product.factors[1], product.factors[0])}) {
+    for (auto [x, other] :
+         {std::pair(product.factors[0], product.factors[1]),
+          std::pair(product.factors[1], product.factors[0])}) {
       if (matchErfForm(other) == x) {
         replaceByActivation<GELUOp>(rewriter, root, x);
         return success();

@@ -416,6 +416,13 @@ LogicalResult DivOp::verify() {
                                 "mode");
 }
 
+LogicalResult ModOp::verify() {
+  if (failed(verifyBroadcast(*this, {getLhs(), getRhs()}, getOutput())))
+    return failure();
+  return verifyFloatOnly(*this, "an INT8 remainder runs in the chip's float "
+                                "mode");
+}
+
 LogicalResult PowOp::verify() {
   if (failed(verifyBroadcast(*this, {getLhs(), getRhs()}, getOutput())))
     return failure();

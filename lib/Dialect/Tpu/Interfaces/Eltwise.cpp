@@ -58,6 +58,13 @@ LogicalResult DivOp::inference(InferenceParameter &p) {
       *this, p, [](float a, float b) { return kernels::divide(a, b); });
 }
 
+LogicalResult ModOp::inference(InferenceParameter &p) {
+  bool fmod = getFmod();
+  return evalBroadcast<2>(*this, p, [fmod](float a, float b) {
+    return kernels::remainder(a, b, fmod);
+  });
+}
+
 LogicalResult PowOp::inference(InferenceParameter &p) {
   return evalBroadcast<2>(
       *this, p, [](float a, float b) { return kernels::power(a, b); });

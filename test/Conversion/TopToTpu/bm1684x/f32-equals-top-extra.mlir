@@ -2,7 +2,7 @@
 // Top model's bits. A Top module of Gather (of an activation by weight
 // indices, of a weight table by the model's second input), Split, Tile,
 // Expand, Depth2Space (DCR, CRD, inverse) and Deconv (2-D grouped with
-// output padding and a capped ReLU, 1-D dilated), PRelu, Div, Pow,
+// output padding and a capped ReLU, 1-D dilated), PRelu, Div, Mod, Pow,
 // Compare, Where, Arg, InstanceNorm, LRN and LpNorm runs in model_runner
 // before and after `mode=F32`; every tensor of the Top run must come out
 // bit-identical from the Tpu run, and no Top op may remain. In F16 every
@@ -19,7 +19,7 @@
 // RUN: %python -c "import numpy as np; a = np.load('%t/top.npz'); b = np.load('%t/tpu.npz'); same = [k for k in a.files if k in b.files and a[k].dtype == b[k].dtype and a[k].tobytes() == b[k].tobytes()]; print(len(a.files), 'top tensors,', len(same), 'bit-identical:', sorted(set(a.files) - set(same)))" | FileCheck %s --check-prefix=BITS
 // RUN: cd %t && tpuc-opt top.mlir --tpuc-lowering-pipeline="chip=bm1684x mode=F16 weight_file=f16_w.npz" --mlir-print-debuginfo -o f16.mlir
 // RUN: cd %t && model_runner --input in.npz --model f16.mlir --output f16.npz --dump_all_tensors
-// RUN: %python -c "import numpy as np; h = np.load('%t/f16.npz'); names = ['g', 's0', 's1', 's2', 't', 'e', 'd', 'c', 'i', 'emb', 'dc', 'dc1', 'pr', 'dv', 'pw', 'cm', 'wh', 'in', 'lrn', 'lp']; print('f16 values:', [n for n in names if n in h.files and np.array_equal(h[n].astype(np.float16).astype(np.float32), h[n])])" | FileCheck %s --check-prefix=F16
+// RUN: %python -c "import numpy as np; h = np.load('%t/f16.npz'); names = ['g', 's0', 's1', 's2', 't', 'e', 'd', 'c', 'i', 'emb', 'dc', 'dc1', 'pr', 'dv', 'pw', 'cm', 'wh', 'in', 'lrn', 'md', 'lp']; print('f16 values:', [n for n in names if n in h.files and np.array_equal(h[n].astype(np.float16).astype(np.float32), h[n])])" | FileCheck %s --check-prefix=F16
 //
 // OPS: "tpu.Active"
 // OPS: "tpu.Gather"
@@ -40,16 +40,17 @@
 // OPS: "tpu.Arg"
 // OPS: "tpu.InstanceNorm"
 // OPS: "tpu.LRN"
+// OPS: "tpu.Mod"
 // OPS: "tpu.LpNorm"
 // CMP-NOT: {{CLOSE|SIMILAR|FAILED}}
-// CMP: compared 27 of 27 reference tensors
+// CMP: compared 28 of 28 reference tensors
 // CMP: npz compare PASSED
-// BITS: 27 top tensors, 27 bit-identical: []
+// BITS: 28 top tensors, 28 bit-identical: []
 // Only the model inputs and the f32 weights stay Top ops.
 // TOP: "top.Input"
 // TOP-NEXT: "top.Weight"
 // TOP-NOT: {{.}}
-// F16: f16 values: ['g', 's0', 's1', 's2', 't', 'e', 'd', 'c', 'i', 'emb', 'dc', 'dc1', 'pr', 'dv', 'pw', 'cm', 'wh', 'in', 'lrn', 'lp']
+// F16: f16 values: ['g', 's0', 's1', 's2', 't', 'e', 'd', 'c', 'i', 'emb', 'dc', 'dc1', 'pr', 'dv', 'pw', 'cm', 'wh', 'in', 'lrn', 'md', 'lp']
 
 module @m attributes {tpuc.weight_file = "WEIGHTS"} {
   func.func @main(%arg0: tensor<1x8x4x6xf32> loc("x"), %arg1: tensor<4xf32> loc("ids")) -> (tensor<1x8x2x2x6xf32>, tensor<1x2x8x12xf32>, tensor<1x8x4x6xf32>, tensor<4x5xf32>, tensor<1x6x9x12xf32>, tensor<1x6x7xf32>, tensor<1x5x4x6xf32>, tensor<1x8x4x6xf32>, tensor<1x4x6xf32>, tensor<1x8x4x6xf32>) {
@@ -86,7 +87,8 @@ module @m attributes {tpuc.weight_file = "WEIGHTS"} {
     %b2 = "top.Weight"() : () -> tensor<8xf32> loc("beta")
     %in = "top.InstanceNorm"(%pr, %g2, %b2) {eps = 1.0e-03 : f64} : (tensor<1x8x4x6xf32>, tensor<8xf32>, tensor<8xf32>) -> tensor<1x8x4x6xf32> loc("in")
     %lrn = "top.LRN"(%in) {size = 3 : i64, alpha = 0.5 : f64, beta = 0.75 : f64, bias = 2.0 : f64} : (tensor<1x8x4x6xf32>) -> tensor<1x8x4x6xf32> loc("lrn")
-    %lp = "top.LpNorm"(%lrn) {axis = 1 : i64, p = 2 : i64} : (tensor<1x8x4x6xf32>) -> tensor<1x8x4x6xf32> loc("lp")
+    %md = "top.Mod"(%lrn, %sg) : (tensor<1x8x4x6xf32>, tensor<1x8x4x6xf32>) -> tensor<1x8x4x6xf32> loc("md")
+    %lp = "top.LpNorm"(%md) {axis = 1 : i64, p = 2 : i64} : (tensor<1x8x4x6xf32>) -> tensor<1x8x4x6xf32> loc("lp")
     return %g, %t, %e, %emb, %dc, %dc1, %s#2, %pw, %am, %lp : tensor<1x8x2x2x6xf32>, tensor<1x2x8x12xf32>, tensor<1x8x4x6xf32>, tensor<4x5xf32>, tensor<1x6x9x12xf32>, tensor<1x6x7xf32>, tensor<1x5x4x6xf32>, tensor<1x8x4x6xf32>, tensor<1x4x6xf32>, tensor<1x8x4x6xf32> loc("out")
   }
 }

@@ -456,6 +456,32 @@ def Tpu_DivOp : Tpu_Op<"Div", [Pure]> {
   let hasVerifier = 1;
 }
 
+def Tpu_ModOp : Tpu_Op<"Mod", [Pure]> {
+  let summary = "Eltwise remainder of two tensors, in float";
+  let description = [{
+    The remainder of `lhs / rhs` computed in double from the f32 values and
+    rounded to f32 (`top.Mod`'s formula, `tpuc/Kernels/Elementwise.h`): with
+    `fmod` of the sign of `lhs`, else of the sign of `rhs`; then rounded to
+    the result type (f32, f16 or bf16), which the inputs share. The inputs
+    broadcast as in tpu.Mul. There is no INT8 form: in INT8 the lowering
+    runs the op in the chip's float mode.
+
+    From `top.Mod`.
+
+    ```mlir
+    %y = "tpu.Mod"(%a, %b) {fmod = false}
+         : (tensor<2x3xf16>, tensor<3xf16>) -> tensor<2x3xf16>
+    ```
+  }];
+  let arguments = (ins
+    Tpu_Tensor:$lhs,
+    Tpu_Tensor:$rhs,
+    DefaultValuedAttr<BoolAttr, "false">:$fmod
+  );
+  let results = (outs Tpu_Tensor:$output);
+  let hasVerifier = 1;
+}
+
 def Tpu_PowOp : Tpu_Op<"Pow", [Pure]> {
   let summary = "Eltwise power, in float";
   let description = [{
