@@ -26,22 +26,6 @@ class TpuInferenceTest : public TpuModuleTest {};
 // Conv2D INT8
 //===----------------------------------------------------------------------===//
 
-struct ConvCase {
-  int64_t n = 1, ic = 4, h = 7, w = 6, oc = 6, kh = 3, kw = 3;
-  int64_t sh = 1, sw = 1, dh = 1, dw = 1;
-  int64_t pt = 1, pl = 1, pb = 1, pr = 1, group = 1;
-  bool inSigned = true, outSigned = true;
-  double inScale = 0.03125, outScale = 0.0625;
-  int64_t inZp = 0, outZp = 0;
-  Mode mode = Mode::MultiplierShift;
-  Round round = Round::HalfAway;
-  std::vector<int64_t> multipliers, shifts; // 1 or oc values
-  bool doRelu = false;
-  double reluLimit = -1;
-  int64_t oh() const { return (h + pt + pb - (dh * (kh - 1) + 1)) / sh + 1; }
-  int64_t ow() const { return (w + pl + pr - (dw * (kw - 1) + 1)) / sw + 1; }
-};
-
 std::vector<float> refConv(const ConvCase &c, ArrayRef<int64_t> x,
                            ArrayRef<int64_t> wt, ArrayRef<int64_t> bias) {
   int64_t icg = c.ic / c.group, ocg = c.oc / c.group;
@@ -83,38 +67,6 @@ std::vector<float> refConv(const ConvCase &c, ArrayRef<int64_t> x,
   return out;
 }
 
-std::string convModule(const ConvCase &c, bool hasBias) {
-  std::string in = formatv("tensor<{0}x{1}x{2}x{3}x{4}>", c.n, c.ic, c.h, c.w,
-                           qtype(c.inSigned, c.inScale, c.inZp));
-  std::string out = formatv("tensor<{0}x{1}x{2}x{3}x{4}>", c.n, c.oc, c.oh(),
-                            c.ow(), qtype(c.outSigned, c.outScale, c.outZp));
-  std::string wt =
-      formatv("tensor<{0}x{1}x{2}x{3}xi8>", c.oc, c.ic / c.group, c.kh, c.kw);
-  std::string bias = formatv("tensor<{0}xi32>", c.oc);
-  std::string attrs = formatv(
-      "kernel_shape = [{0}, {1}], strides = [{2}, {3}], dilations = [{4}, "
-      "{5}], pads = [{6}, {7}, {8}, {9}], group = {10} : i64, do_relu = {11}, "
-      "relu_limit = {12:e} : f64, quant_mode = #tpu<quant_mode {13}>, "
-      "round_mode = #tpu<round_mode {14}>, multiplier = [{15}], rshift = "
-      "[{16}]",
-      c.kh, c.kw, c.sh, c.sw, c.dh, c.dw, c.pt, c.pl, c.pb, c.pr, c.group,
-      c.doRelu ? "true" : "false", c.reluLimit, modeName(c.mode),
-      roundName(c.round), joinInts(c.multipliers), joinInts(c.shifts));
-  return formatv(R"mlir(
-  func.func @main(%arg0: {0} loc("x")) -> {1} {
-    %w = "top.Weight"() : () -> {2} loc("w")
-    %b = {3} loc("b")
-    %y = "tpu.Conv2D"(%arg0, %w, %b) {{{4}}
-         : ({0}, {2}, {5}) -> {1} loc("y")
-    return %y : {1}
-  })mlir",
-                 in, out, wt,
-                 hasBias ? "\"top.Weight\"() : () -> " + bias
-                         : std::string("\"top.None\"() : () -> none"),
-                 attrs, hasBias ? bias : std::string("none"))
-      .str();
-}
-
 TEST_F(TpuInferenceTest, ConvInt8PerChannelAsymmetric) {
   // BM1684X: per-channel multiplier/shift, asymmetric input and output
   // (the padding reads the input zero point), groups, stride, dilation,
@@ -134,7 +86,7 @@ TEST_F(TpuInferenceTest, ConvInt8PerChannelAsymmetric) {
   weights.set("w", Array::fromData<int8_t>({c.oc, c.ic / c.group, c.kh, c.kw},
                                            narrow<int8_t>(w)));
   weights.set("b", Array::fromData<int32_t>({c.oc}, narrow<int32_t>(b)));
-  auto module = parse(convModule(c, true));
+  auto module = parse(convModule(c));
   ASSERT_TRUE(module);
   std::vector<float> want = refConv(c, x, w, b);
   std::vector<float> one = run(*module, {toFloats(x)}, 1);
@@ -160,11 +112,12 @@ TEST_F(TpuInferenceTest, ConvInt8OnlyShiftPerLayer) {
   c.round = Round::HalfUp;
   c.multipliers = {1};
   c.shifts = {9};
+  c.hasBias = false;
   auto x = randomInts(c.n * c.ic * c.h * c.w, -128, 127, 4);
   auto w = randomInts(c.oc * c.ic * c.kh * c.kw, -128, 127, 5);
   weights.set("w", Array::fromData<int8_t>({c.oc, c.ic, c.kh, c.kw},
                                            narrow<int8_t>(w)));
-  auto module = parse(convModule(c, false));
+  auto module = parse(convModule(c));
   ASSERT_TRUE(module);
   expectEqual(run(*module, {toFloats(x)}), refConv(c, x, w, {}));
 }
@@ -184,7 +137,7 @@ TEST_F(TpuInferenceTest, ConvInt8QdmDepthwise) {
   weights.set(
       "w", Array::fromData<int8_t>({c.oc, 1, c.kh, c.kw}, narrow<int8_t>(w)));
   weights.set("b", Array::fromData<int32_t>({c.oc}, narrow<int32_t>(b)));
-  auto module = parse(convModule(c, true));
+  auto module = parse(convModule(c));
   ASSERT_TRUE(module);
   expectEqual(run(*module, {toFloats(x)}), refConv(c, x, w, b));
 }
@@ -204,7 +157,7 @@ TEST_F(TpuInferenceTest, Int32BiasBeyond2To24StaysExact) {
                        b = {(1 << 25) + (1 << 17) + 1, (1 << 25) + (1 << 17)};
   weights.set("w", Array::fromData<int8_t>({2, 1, 1, 1}, narrow<int8_t>(w)));
   weights.set("b", Array::fromData<int32_t>({2}, narrow<int32_t>(b)));
-  auto module = parse(convModule(c, true));
+  auto module = parse(convModule(c));
   ASSERT_TRUE(module);
   std::vector<float> got = run(*module, {toFloats(x)});
   expectEqual(got, refConv(c, x, w, b));
@@ -219,7 +172,7 @@ TEST_F(TpuInferenceTest, IntegerWeightNeedsItsDType) {
   c.shifts = {0};
   weights.set("w", Array::fromFloat({2, 1, 1, 1}, {1, 2}));
   weights.set("b", Array::fromData<int32_t>({2}, {1, 2}));
-  auto module = parse(convModule(c, true));
+  auto module = parse(convModule(c));
   ASSERT_TRUE(module);
   auto interp = ModuleInterpreter::create(*module, {});
   ASSERT_FALSE(interp);

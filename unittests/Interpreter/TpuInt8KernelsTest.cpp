@@ -91,55 +91,16 @@ TEST(TpuBufferReadTest, RoundRealIsRoundToInt) {
 // Conv2D
 //===----------------------------------------------------------------------===//
 
-struct Conv {
-  int64_t n = 1, ic = 16, h = 12, w = 12, oc = 24, kh = 3, kw = 3;
-  int64_t sh = 1, sw = 1, dh = 1, dw = 1;
-  int64_t pt = 1, pl = 1, pb = 1, pr = 1, group = 1;
-  bool inSigned = true, outSigned = true;
-  double inScale = 0.03125, outScale = 0.0625;
-  int64_t inZp = 0, outZp = 0;
-  Mode mode = Mode::MultiplierShift;
-  Round round = Round::HalfUp;
-  std::vector<int64_t> multipliers, shifts;
-  bool doRelu = false, hasBias = true;
-  double reluLimit = -1;
-  int64_t oh() const { return (h + pt + pb - (dh * (kh - 1) + 1)) / sh + 1; }
-  int64_t ow() const { return (w + pl + pr - (dw * (kw - 1) + 1)) / sw + 1; }
-  int64_t inputs() const { return n * ic * h * w; }
-  int64_t weights() const { return oc * (ic / group) * kh * kw; }
+/// The shapes these tests start from (the oneDNN and direct kernels' sizes).
+struct Conv : ConvCase {
+  Conv() {
+    ic = 16;
+    h = 12;
+    w = 12;
+    oc = 24;
+    round = Round::HalfUp;
+  }
 };
-
-std::string convModule(const Conv &c) {
-  std::string in = formatv("tensor<{0}x{1}x{2}x{3}x{4}>", c.n, c.ic, c.h, c.w,
-                           qtype(c.inSigned, c.inScale, c.inZp));
-  std::string out = formatv("tensor<{0}x{1}x{2}x{3}x{4}>", c.n, c.oc, c.oh(),
-                            c.ow(), qtype(c.outSigned, c.outScale, c.outZp));
-  std::string wt =
-      formatv("tensor<{0}x{1}x{2}x{3}xi8>", c.oc, c.ic / c.group, c.kh, c.kw);
-  std::string bias = formatv("tensor<{0}xi32>", c.oc);
-  std::string attrs = formatv(
-      "kernel_shape = [{0}, {1}], strides = [{2}, {3}], dilations = [{4}, "
-      "{5}], pads = [{6}, {7}, {8}, {9}], group = {10} : i64, do_relu = {11}, "
-      "relu_limit = {12:e} : f64, quant_mode = #tpu<quant_mode {13}>, "
-      "round_mode = #tpu<round_mode {14}>, multiplier = [{15}], rshift = "
-      "[{16}]",
-      c.kh, c.kw, c.sh, c.sw, c.dh, c.dw, c.pt, c.pl, c.pb, c.pr, c.group,
-      c.doRelu ? "true" : "false", c.reluLimit, modeName(c.mode),
-      roundName(c.round), joinInts(c.multipliers), joinInts(c.shifts));
-  return formatv(R"mlir(
-  func.func @main(%arg0: {0} loc("x")) -> {1} {
-    %w = "top.Weight"() : () -> {2} loc("w")
-    %b = {3} loc("b")
-    %y = "tpu.Conv2D"(%arg0, %w, %b) {{{4}}
-         : ({0}, {2}, {5}) -> {1} loc("y")
-    return %y : {1}
-  })mlir",
-                 in, out, wt,
-                 c.hasBias ? "\"top.Weight\"() : () -> " + bias
-                           : std::string("\"top.None\"() : () -> none"),
-                 attrs, c.hasBias ? bias : std::string("none"))
-      .str();
-}
 
 /// A naive reference (int64 loops, TpuTestSupport's requant).
 std::vector<float> refConv(const Conv &c, ArrayRef<int64_t> x,

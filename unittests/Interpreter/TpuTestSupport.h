@@ -179,6 +179,59 @@ inline void expectEqual(llvm::ArrayRef<float> got, llvm::ArrayRef<float> want) {
 // Fixture
 //===----------------------------------------------------------------------===//
 
+/// An INT8 tpu.Conv2D case: geometry, quantized types and requant.
+struct ConvCase {
+  int64_t n = 1, ic = 4, h = 7, w = 6, oc = 6, kh = 3, kw = 3;
+  int64_t sh = 1, sw = 1, dh = 1, dw = 1;
+  int64_t pt = 1, pl = 1, pb = 1, pr = 1, group = 1;
+  bool inSigned = true, outSigned = true;
+  double inScale = 0.03125, outScale = 0.0625;
+  int64_t inZp = 0, outZp = 0;
+  Mode mode = Mode::MultiplierShift;
+  Round round = Round::HalfAway;
+  std::vector<int64_t> multipliers, shifts; // 1 or oc values
+  bool doRelu = false, hasBias = true;
+  double reluLimit = -1;
+  int64_t oh() const { return (h + pt + pb - (dh * (kh - 1) + 1)) / sh + 1; }
+  int64_t ow() const { return (w + pl + pr - (dw * (kw - 1) + 1)) / sw + 1; }
+  int64_t inputs() const { return n * ic * h * w; }
+  int64_t weights() const { return oc * (ic / group) * kh * kw; }
+};
+
+/// The @main of one tpu.Conv2D `c` on a weight `w` and bias `b`.
+inline std::string convModule(const ConvCase &c) {
+  std::string in = llvm::formatv("tensor<{0}x{1}x{2}x{3}x{4}>", c.n, c.ic, c.h,
+                                 c.w, qtype(c.inSigned, c.inScale, c.inZp));
+  std::string out =
+      llvm::formatv("tensor<{0}x{1}x{2}x{3}x{4}>", c.n, c.oc, c.oh(), c.ow(),
+                    qtype(c.outSigned, c.outScale, c.outZp));
+  std::string wt = llvm::formatv("tensor<{0}x{1}x{2}x{3}xi8>", c.oc,
+                                 c.ic / c.group, c.kh, c.kw);
+  std::string bias = llvm::formatv("tensor<{0}xi32>", c.oc);
+  std::string attrs = llvm::formatv(
+      "kernel_shape = [{0}, {1}], strides = [{2}, {3}], dilations = [{4}, "
+      "{5}], pads = [{6}, {7}, {8}, {9}], group = {10} : i64, do_relu = {11}, "
+      "relu_limit = {12:e} : f64, quant_mode = #tpu<quant_mode {13}>, "
+      "round_mode = #tpu<round_mode {14}>, multiplier = [{15}], rshift = "
+      "[{16}]",
+      c.kh, c.kw, c.sh, c.sw, c.dh, c.dw, c.pt, c.pl, c.pb, c.pr, c.group,
+      c.doRelu ? "true" : "false", c.reluLimit, modeName(c.mode),
+      roundName(c.round), joinInts(c.multipliers), joinInts(c.shifts));
+  return llvm::formatv(R"mlir(
+  func.func @main(%arg0: {0} loc("x")) -> {1} {
+    %w = "top.Weight"() : () -> {2} loc("w")
+    %b = {3} loc("b")
+    %y = "tpu.Conv2D"(%arg0, %w, %b) {{{4}}
+         : ({0}, {2}, {5}) -> {1} loc("y")
+    return %y : {1}
+  })mlir",
+                       in, out, wt,
+                       c.hasBias ? "\"top.Weight\"() : () -> " + bias
+                                 : std::string("\"top.None\"() : () -> none"),
+                       attrs, c.hasBias ? bias : std::string("none"))
+      .str();
+}
+
 /// Parses modules into a context with the Tpu dialects, with a weight file
 /// written from `weights` in a fresh directory, and runs them.
 class TpuModuleTest : public ::testing::Test {
